@@ -1,0 +1,182 @@
+"""The Archive facade: one folder holding `raw/` and `index/`, and every
+operation the CLI offers, callable from Python.
+
+    >>> from search import Archive
+    >>> archive = Archive.locate("~/news")
+    >>> archive.update()
+    >>> archive.search("putin gas", date_from="2021", outlets=("The Moscow Times",))
+
+Modules that pull in the HTML parser are imported only by the operations
+that read raw files, so that a query starts fast.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import ArchiveError, SourceError
+from .query import SearchRequest
+from .searcher import SearchResults, Statistics, StoredDocument, document, run, statistics
+from .store import IndexStore
+
+if TYPE_CHECKING:
+    from .documents import Article
+    from .indexer import IndexReport, Progress
+    from .rules import Rules
+    from .sources import Skipped
+
+HOME_VARIABLE = "NEWS_SEARCH_HOME"
+
+
+@dataclass
+class AddReport:
+    """What `add` copied into `raw/`, what was there already, what it refused."""
+
+    copied: list[str] = field(default_factory=list)
+    already_there: list[str] = field(default_factory=list)
+    refused: list[Skipped] = field(default_factory=list)
+    index: IndexReport | None = None
+
+
+class Archive:
+    def __init__(self, home: Path) -> None:
+        if not home.is_dir():
+            raise ArchiveError(f"the archive folder {home} does not exist; create it or give another --home")
+        self.home = home
+        self.raw_dir = home / "raw"
+        self.store = IndexStore(home / "index")
+
+    @classmethod
+    def locate(cls, home: str | os.PathLike[str] | None = None) -> Archive:
+        """The archive at `home`, else at $NEWS_SEARCH_HOME, else here."""
+        chosen = home or os.environ.get(HOME_VARIABLE) or "."
+        return cls(Path(chosen).expanduser())
+
+    @cached_property
+    def rules(self) -> Rules:
+        from .rules import load_rules
+
+        return load_rules(self.home / "rules.toml")
+
+    def _raw(self) -> Path:
+        if not self.raw_dir.is_dir():
+            raise ArchiveError(f"no raw/ folder in {self.home}; put documents in {self.raw_dir} or use `search add`")
+        return self.raw_dir
+
+    # Writing the index
+
+    def update(self, progress: Progress | None = None) -> IndexReport:
+        """Bring the index in line with raw/: add, re-index, remove."""
+        from .indexer import update
+
+        return update(self.store, self._raw(), self.rules, progress)
+
+    def rebuild(self, progress: Progress | None = None) -> IndexReport:
+        """Build the index anew; the old one serves until the new one is complete."""
+        from .indexer import rebuild
+
+        return rebuild(self.store, self._raw(), self.rules, progress)
+
+    def ensure_index(self, progress: Progress | None = None) -> IndexReport | None:
+        """Build the index if there is none yet; None if there was one."""
+        return None if self.store.exists() else self.update(progress)
+
+    def add(self, paths: list[Path], metadata: dict[str, str] | None = None,
+            progress: Progress | None = None) -> AddReport:
+        """Copy files (or a folder's documents) into raw/, note their metadata, index them."""
+        from .sources import NOT_A_DOCUMENT, Skipped, is_document_name, parse_sidecar, write_sidecar
+
+        metadata = {k: v for k, v in (metadata or {}).items() if v}
+        if metadata:
+            parse_sidecar(json.dumps(metadata).encode(), "the metadata given")
+        self.raw_dir.mkdir(exist_ok=True)
+        report = AddReport()
+        for source, target in self._placements(paths):
+            if not is_document_name(source.name):
+                report.refused.append(Skipped(str(source), NOT_A_DOCUMENT, failed=False))
+                continue
+            placed = self._place(source, target, report)
+            if placed and metadata:
+                write_sidecar(placed, metadata)
+        report.index = self.update(progress)
+        return report
+
+    def _placements(self, paths: list[Path]) -> list[tuple[Path, Path]]:
+        """Each file to add with where it goes: raw/NAME, or raw/FOLDER/... for a folder."""
+        pairs = []
+        for path in paths:
+            if not path.exists():
+                raise SourceError(f"{path} does not exist")
+            if path.is_dir():
+                for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.endswith(".meta.json")):
+                    pairs.append((file, self.raw_dir / path.resolve().name / file.relative_to(path)))
+            else:
+                pairs.append((path, self.raw_dir / path.name))
+        return pairs
+
+    def _place(self, source: Path, target: Path, report: AddReport) -> Path | None:
+        doc_id = target.relative_to(self.raw_dir).as_posix()
+        if source.resolve() == target.resolve() or (target.exists() and filecmp.cmp(source, target, shallow=False)):
+            report.already_there.append(doc_id)
+            return target
+        if target.exists():
+            report.refused.append(Skipped(str(source), f"raw/{doc_id} exists with other content; rename the file to add it"))
+            return None
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.adding")
+        shutil.copy2(source, temporary)
+        os.replace(temporary, target)
+        report.copied.append(doc_id)
+        return target
+
+    # Reading
+
+    def search(self, text: str = "", **options: object) -> SearchResults:
+        """Search with dates as people type them, e.g. `date_from="Feb 2021"`."""
+        return self.run(SearchRequest.build(text, **options))  # type: ignore[arg-type]
+
+    def run(self, request: SearchRequest) -> SearchResults:
+        return run(self.store.open(), request)
+
+    def explain(self, request: SearchRequest) -> str:
+        from .query import explain
+        from .searcher import known_outlets
+
+        ix = self.store.open()
+        with ix.searcher() as searcher:
+            return explain(request, ix.schema, known_outlets(searcher))
+
+    def document(self, doc_id: str) -> StoredDocument:
+        return document(self.store.open(), doc_id)
+
+    def statistics(self) -> Statistics:
+        return statistics(self.store.open())
+
+    def index_size(self) -> int:
+        """Bytes the index takes on disk."""
+        return sum(p.stat().st_size for p in self.store.folder.rglob("*") if p.is_file())
+
+    def clean(self, path: Path) -> Article:
+        """What the cleaner makes of one file, using this archive's rules and
+        the outlet repetition its index knows; nothing is written."""
+        from .pipeline import finish, never_repeated, prepare
+        from .sources import SourceFile
+
+        if not path.is_file():
+            raise SourceError(f"{path} is not a file")
+        prepared = prepare(SourceFile(path.name, path, ""), self.rules)
+        if not self.store.exists():
+            return finish(prepared, self.rules, never_repeated)
+        from .indexer import Repetition
+
+        with self.store.open().reader() as reader:
+            repetition = Repetition(reader, self.rules.repeat_min_docs, [], [])
+            return finish(prepared, self.rules, repetition.is_repeated)
+

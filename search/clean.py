@@ -1,0 +1,206 @@
+"""The cleaner: an ordered list of small steps from blocks to article text.
+
+Each step takes a `Draft` and returns a new one, moving lines it recognises
+out of the body into `removed` (with the class of boilerplate) or into the
+metadata (a dateline, the title). What the steps recognise is data, in
+`rules.py`; what recurs across an outlet's documents comes in as `is_repeated`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .dates import Found, dateline
+from .documents import Block, Removal
+from .rules import BoilerplateClass, Rules
+
+# A line of at least this many words, or one ending like a sentence, is a
+# paragraph: it ends the header (where titles, labels and datelines live),
+# and a footer tail can only start after the first one.
+PARAGRAPH_WORDS = 26
+SENTENCE_END = re.compile(r"[.!?…\"”»'’)]$")
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    tag: str
+    key: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The state between steps: body lines left, what went, what was found."""
+
+    lines: tuple[Line, ...]
+    removed: tuple[Removal, ...] = ()
+    title: str | None = None
+    dateline: Found | None = None
+
+    def drop(self, keep: Callable[[int, Line], str | None]) -> Draft:
+        """Remove each line for which `keep` names a reason."""
+        lines, removed = [], list(self.removed)
+        for index, line in enumerate(self.lines):
+            why = keep(index, line)
+            if why is None:
+                lines.append(line)
+            else:
+                removed.append(Removal(why, line.text, line.position))
+        return replace(self, lines=tuple(lines), removed=tuple(removed))
+
+
+@dataclass(frozen=True)
+class Context:
+    rules: Rules
+    is_repeated: Callable[[str], bool]
+    known_title: str | None = None
+
+
+Step = Callable[[Draft, Context], Draft]
+
+
+def line_key(outlet: str | None, text: str) -> str:
+    """A short key for a line within an outlet, to count where it recurs."""
+    normal = " ".join(text.casefold().split())
+    return hashlib.blake2b(f"{outlet or ''}\0{normal}".encode(), digest_size=8).hexdigest()
+
+
+def to_lines(blocks: tuple[Block, ...], outlet: str | None) -> tuple[Line, ...]:
+    return tuple(Line(b.text, b.tag, line_key(outlet, b.text), i) for i, b in enumerate(blocks))
+
+
+def is_paragraph(text: str) -> bool:
+    return len(text.split()) >= PARAGRAPH_WORDS or bool(SENTENCE_END.search(text))
+
+
+def _first_paragraph(lines: tuple[Line, ...]) -> int:
+    return next((i for i, line in enumerate(lines) if is_paragraph(line.text)), len(lines))
+
+
+def cut_tail(draft: Draft, ctx: Context) -> Draft:
+    """Drop a footer (contact block, appeal, comments) from its first line on."""
+    start = _first_paragraph(draft.lines) + 1
+    tails = ctx.rules.of_kind("tail")
+    for index in range(start, len(draft.lines)):
+        hit = next((t for t in tails if t.matches(draft.lines[index].text)), None)
+        if hit:
+            return draft.drop(lambda i, _: hit.name if i >= index else None)
+    return draft
+
+
+def drop_boilerplate(draft: Draft, ctx: Context) -> Draft:
+    """Drop lines of a boilerplate class, and cut share-button residue off lines."""
+    classes = ctx.rules.of_kind("line")
+    draft = draft.drop(lambda _, line: next((c.name for c in classes if c.matches(line.text)), None))
+    return _cut_suffixes(draft, ctx)
+
+
+def _cut_suffixes(draft: Draft, ctx: Context) -> Draft:
+    lines, removed = [], list(draft.removed)
+    for line in draft.lines:
+        text = line.text
+        for suffix in ctx.rules.of_kind("suffix"):
+            cut = suffix.cut_suffix(text)
+            if cut != text:
+                removed.append(Removal(suffix.name, text[len(cut):].strip(), line.position))
+                text = cut
+        lines.append(replace(line, text=text))
+    return replace(draft, lines=tuple(lines), removed=tuple(removed))
+
+
+def drop_repeated(draft: Draft, ctx: Context) -> Draft:
+    """Drop lines that recur word for word across the outlet's documents."""
+    return draft.drop(lambda _, line: "repeated in the outlet" if ctx.is_repeated(line.key) else None)
+
+
+def take_datelines(draft: Draft, ctx: Context) -> Draft:
+    """Move datelines out of the body; the first one dates the article.
+
+    A whole line that is a dateline goes wherever it stands; a labelled date
+    opening the first paragraph ("date 2024-10-20 The ...") is cut off it.
+    """
+    first_paragraph = _first_paragraph(draft.lines)
+    lines, removed, found = [], list(draft.removed), draft.dateline
+    for index, line in enumerate(draft.lines):
+        hit = dateline(line.text) if index <= first_paragraph or len(line.text) < 80 else None
+        if hit is None:
+            lines.append(line)
+            continue
+        date, rest = hit
+        found = found or date
+        removed.append(Removal("dateline", line.text[: len(line.text) - len(rest)].strip(), line.position))
+        if rest:
+            lines.append(replace(line, text=rest))
+    return replace(draft, lines=tuple(lines), removed=tuple(removed), dateline=found)
+
+
+def take_header(draft: Draft, ctx: Context) -> Draft:
+    """Take the title from the header and drop the section labels above it.
+
+    The title is the first line above the first paragraph that is short and
+    does not end like a sentence. When the page declares its title, the same
+    text at the top of the body is dropped instead.
+    """
+    labels = ctx.rules.of_kind("header")
+    header = draft.lines[: _first_paragraph(draft.lines)]
+    title_at = None
+    for index, line in enumerate(header):
+        if _label(labels, line.text):
+            continue
+        if ctx.known_title is None and _title_like(line.text, ctx) or (
+            ctx.known_title is not None and _same_text(line.text, ctx.known_title)
+        ):
+            title_at = index
+        break
+    labels_above = len(header) if title_at is None else title_at
+
+    def why(index: int, line: Line) -> str | None:
+        if index == title_at:
+            return "title"
+        return _label(labels, line.text) if index < labels_above else None
+
+    title = ctx.known_title or (draft.lines[title_at].text if title_at is not None else None)
+    return replace(draft.drop(why), title=title)
+
+
+def _label(labels: tuple[BoilerplateClass, ...], text: str) -> str | None:
+    return next((label.name for label in labels if label.matches(text)), None)
+
+
+def _title_like(text: str, ctx: Context) -> bool:
+    return len(text.split()) <= ctx.rules.title_max_words and not re.search(r"[.,;:]$", text)
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def drop_runs(draft: Draft, ctx: Context) -> Draft:
+    """Drop runs of very short lines: menus, tag lists, payment widgets."""
+    short = [
+        len(line.text.split()) <= ctx.rules.run_max_words and not SENTENCE_END.search(line.text)
+        for line in draft.lines
+    ]
+    in_run = [False] * len(short)
+    start = 0
+    for index in range(len(short) + 1):
+        if index < len(short) and short[index]:
+            continue
+        if index - start >= ctx.rules.run_min_lines:
+            in_run[start:index] = [True] * (index - start)
+        start = index + 1
+    return draft.drop(lambda i, _: "menu or widget" if in_run[i] else None)
+
+
+STEPS: tuple[Step, ...] = (cut_tail, drop_boilerplate, drop_repeated, take_datelines, take_header, drop_runs)
+
+
+def clean(lines: tuple[Line, ...], ctx: Context) -> Draft:
+    draft = Draft(lines)
+    for step in STEPS:
+        draft = step(draft, ctx)
+    return replace(draft, removed=tuple(sorted(draft.removed, key=lambda r: r.position)))

@@ -1,0 +1,247 @@
+"""The `search` command: parse options, make one library call, render.
+
+Every expected failure is a SearchError from the library; here it becomes
+one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .archive import HOME_VARIABLE, Archive
+from .dates import Period, parse_period
+from .errors import SearchError
+from .indexer import IndexReport, Progress
+from .query import SORTS, SearchRequest
+from .render import (
+    add_report_json, add_report_lines, article_json, article_lines, document_json, document_lines,
+    index_report_json, index_report_lines, plain_mark, results_json, results_lines, stats_json, stats_lines,
+)
+
+PROGRESS_MIN_FILES = 200
+
+
+class DateBound(click.ParamType):
+    """A date as people type it (2021, 2021-02, Feb 2021, 3 February 2021)."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Period:
+        if isinstance(value, Period):
+            return value
+        try:
+            return parse_period(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class SearchGroup(click.Group):
+    """Turns library errors and bad option values into one clear line, exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except click.BadParameter as exc:
+            raise click.ClickException(exc.format_message()) from None
+        except SearchError as exc:
+            raise click.ClickException(str(exc)) from None
+        except OSError as exc:
+            raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
+
+
+@click.group(cls=SearchGroup)
+@click.option("--home", type=click.Path(path_type=Path), envvar=HOME_VARIABLE, show_envvar=True,
+              help="Archive folder holding raw/ and index/ (default: the current folder).")
+@click.version_option(package_name="news-search")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """Search folders of raw news documents: who said what, when, in which outlets.
+
+    Example: search query vucic putin --from 2021 --outlet "The Moscow Times"
+    """
+    ctx.obj = home
+
+
+def _archive(ctx: click.Context) -> Archive:
+    return Archive.locate(ctx.find_root().obj)
+
+
+def _echo_lines(lines: Iterable[str], err: bool = False) -> None:
+    for line in lines:
+        click.echo(line, err=err)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _progress() -> Iterator[Progress]:
+    """A progress bar on stderr, shown only on a terminal and for long runs."""
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None and total >= PROGRESS_MIN_FILES and sys.stderr.isatty():
+            bar = click.progressbar(length=total, label="Reading", file=sys.stderr)
+            bar.__enter__()
+        if bar is not None:
+            bar.update(done - bar.pos)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _exit_for(report: IndexReport | None) -> None:
+    if report and any(s.failed for s in report.skipped):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--removed", is_flag=True, help="Also list what was removed, with the class of boilerplate.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def clean(ctx: click.Context, file: Path, removed: bool, as_json: bool) -> None:
+    """Show what the cleaner keeps of FILE and the metadata it finds; writes nothing.
+
+    Example: search clean raw/004_c9068389083bc5e7.txt --removed
+    """
+    article = _archive(ctx).clean(file)
+    if as_json:
+        _echo_json(article_json(article))
+    else:
+        _echo_lines(article_lines(article, removed))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def index(ctx: click.Context, as_json: bool) -> None:
+    """Update the index from raw/: add new files, re-index changed ones, drop deleted ones.
+
+    Exits 1 when a document could not be read (the others are indexed).
+    """
+    for progress in _progress():
+        report = _archive(ctx).update(progress)
+    _show_index_report(report, as_json)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def rebuild(ctx: click.Context, as_json: bool) -> None:
+    """Build the index anew from raw/; the old one is replaced only when the new one is complete."""
+    for progress in _progress():
+        report = _archive(ctx).rebuild(progress)
+    _show_index_report(report, as_json)
+
+
+def _show_index_report(report: IndexReport, as_json: bool) -> None:
+    if as_json:
+        _echo_json(index_report_json(report))
+    else:
+        _echo_lines(index_report_lines(report))
+    _exit_for(report)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--outlet", help="Outlet of the documents (written to their sidecars).")
+@click.option("--date", "date", help="Publication date, e.g. 2024-10-20.")
+@click.option("--title", help="Title of the document.")
+@click.option("--url", help="URL of the document.")
+@click.option("--author", help="Author of the document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def add(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, **metadata: str | None) -> None:
+    """Copy files (or the documents of a folder) into raw/ and index them.
+
+    Metadata given here goes into a sidecar next to each copy. A different
+    file of the same name in raw/ is never overwritten.
+
+    Example: search add ~/Downloads/tass-2024-10-20.html --outlet TASS
+    """
+    for progress in _progress():
+        report = _archive(ctx).add(list(paths), {k: v for k, v in metadata.items() if v}, progress)
+    if as_json:
+        _echo_json(add_report_json(report))
+    else:
+        _echo_lines(add_report_lines(report))
+    if report.refused:
+        sys.exit(1)
+    _exit_for(report.index)
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@click.option("--from", "date_from", type=DateBound(), help="Earliest date, inclusive: 2021, 2021-02, Feb 2021, 2021-02-03.")
+@click.option("--to", "date_to", type=DateBound(), help="Latest date, inclusive: --to 2021 means to the end of 2021.")
+@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeat for several).")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--explain", is_flag=True, help="Show the query Whoosh runs instead of running it.")
+@click.pass_context
+def query(ctx: click.Context, words: tuple[str, ...], date_from: Period | None, date_to: Period | None,
+          outlets: tuple[str, ...], sort: str, limit: int, as_json: bool, explain: bool) -> None:
+    """Search the archive. Words are ANDed; the query language has OR, NOT,
+    "phrases", title:word, outlet:word and wildcards (vuč*).
+
+    Example: search query putin gas --from 2021 --sort newest
+    """
+    archive = _archive(ctx)
+    built = archive.ensure_index()
+    if built:
+        click.echo(f"No index yet: built one from raw/ ({built.documents} documents).", err=True)
+    request = SearchRequest.build(" ".join(words), date_from, date_to, outlets=outlets, sort=sort, limit=limit)
+    if explain:
+        click.echo(archive.explain(request))
+        return
+    results = archive.run(request)
+    if as_json:
+        _echo_json(results_json(results))
+        return
+    terminal = sys.stdout.isatty()
+    _echo_lines(results_lines(results, (lambda t: click.style(t, bold=True, fg="yellow")) if terminal else plain_mark))
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def show(ctx: click.Context, doc_id: str, as_json: bool) -> None:
+    """Print a cleaned document with its metadata.
+
+    Example: search show 004_c9068389083bc5e7.txt
+    """
+    doc = _archive(ctx).document(doc_id)
+    if as_json:
+        _echo_json(document_json(doc))
+    else:
+        _echo_lines(document_lines(doc))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Documents by outlet and by year, the date span, the undated documents."""
+    archive = _archive(ctx)
+    statistics, size = archive.statistics(), archive.index_size()
+    if as_json:
+        _echo_json(stats_json(statistics, size))
+    else:
+        _echo_lines(stats_lines(statistics, size))
+
+
+def main() -> None:
+    cli(prog_name="search")

@@ -1,0 +1,150 @@
+"""Dates as news pages write them and as people type them.
+
+Two jobs: find a publication date in a line of text (a dateline) or in a
+metadata value, and turn a user's `--from`/`--to` into the period it names.
+Numeric dates are read day first ("10.09.2020" is 10 September) unless they
+are ISO 8601 ("2020-09-10").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from dateutil import parser as dateparser
+
+EARLIEST_YEAR, LATEST_YEAR = 1800, 2200
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_TIME = r"(?:\s*[-–—,|]?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?)?"
+_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+_DATE = (
+    rf"(?:{_ISO}"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}\.?{_TIME}"
+    rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}{_TIME}"
+    rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}{_TIME})"
+)
+_LABEL = r"(?:date|dated|published|posted|updated|last updated|on)\s*:?\s*"
+_PLACE = r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s*,\s*)"
+# A line that is nothing but a dateline: "Belgrade, 10th September 2020".
+_WHOLE = re.compile(rf"^\W*{_PLACE}?(?:{_LABEL})?(?P<date>{_DATE})\W*$", re.IGNORECASE)
+# A line that opens with a labelled date and goes on: "date 2024-10-20 The ...".
+_LEADING = re.compile(rf"^\W*{_LABEL}(?P<date>{_DATE})\s+(?P<rest>\S.*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A date found in text, with what it was written as."""
+
+    when: datetime
+    text: str
+
+
+def dateline(line: str) -> tuple[Found, str] | None:
+    """The date a dateline gives, and what is left of the line once it is taken.
+
+    "10.09.2020. - 11:34" gives the date and an empty rest; "date 2024-10-20
+    The President ..." gives the date and "The President ...". A line that
+    merely mentions a date in a sentence is not a dateline.
+    """
+    match = _WHOLE.match(line)
+    rest = ""
+    if not match:
+        match = _LEADING.match(line)
+        if not match:
+            return None
+        rest = match["rest"]
+    found = parse_date(match["date"])
+    return (found, rest) if found else None
+
+
+def parse_date(text: str) -> Found | None:
+    """A timezone-naive UTC datetime for a date as found in a page, or None."""
+    cleaned = text.strip().rstrip(".")
+    try:
+        when = _parse(cleaned)
+    except (ValueError, OverflowError):
+        return None
+    if not EARLIEST_YEAR <= when.year <= LATEST_YEAR:
+        return None
+    has_time = re.search(r"\d:\d{2}", cleaned) is not None
+    written = when.isoformat() if has_time else when.date().isoformat()
+    if when.tzinfo is not None:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return Found(when, written)
+
+
+def _parse(text: str) -> datetime:
+    """Parse a complete date; a date missing its day or year is not one."""
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return datetime.fromisoformat(text)
+    text = re.sub(r"(?<=\d)\.(?=\s|$)|\s[-–—|]\s|(?<=\d)(st|nd|rd|th)\b", " ", text)
+    # dateutil fills missing fields from `default`: two defaults expose them.
+    first = dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
+    second = dateparser.parse(text, dayfirst=True, default=datetime(2001, 2, 2))
+    if first != second:
+        raise ValueError(f"{text!r} is not a complete date")
+    return first
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive span of time named by one expression such as "Feb 2021"."""
+
+    start: datetime
+    end: datetime
+
+
+_YEAR = re.compile(r"^\d{4}$")
+_YEAR_MONTH = re.compile(r"^(?:(?P<y1>\d{4})[-/.](?P<m1>\d{1,2})|(?P<m2>\d{1,2})[-/.](?P<y2>\d{4}))$")
+_MONTH_YEAR = re.compile(rf"^(?:(?P<m1>{_MONTH})\s+(?P<y1>\d{{4}})|(?P<y2>\d{{4}})\s+(?P<m2>{_MONTH}))$", re.I)
+
+
+def parse_period(text: str) -> Period:
+    """The period a user means by `2021`, `2021-02`, `Feb 2021` or `3 February 2021`.
+
+    Raises ValueError with a message fit for the user when it is not a date.
+    """
+    text = " ".join(text.split())
+    if _YEAR.match(text):
+        year = _check_year(int(text))
+        return Period(datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59))
+    year_month = _year_month(text)
+    if year_month:
+        year, month = year_month
+        last = calendar.monthrange(year, month)[1]
+        return Period(datetime(year, month, 1), datetime(year, month, last, 23, 59, 59))
+    found = parse_date(text)
+    if found is None:
+        raise ValueError(
+            f"{text!r} is not a date; use forms like 2021, 2021-02, Feb 2021, 3 February 2021 or 2021-02-03"
+        )
+    day = found.when.replace(hour=0, minute=0, second=0, microsecond=0)
+    return Period(day, day + timedelta(days=1) - timedelta(seconds=1))
+
+
+def _year_month(text: str) -> tuple[int, int] | None:
+    numeric = _YEAR_MONTH.match(text)
+    if numeric:
+        month = int(numeric["m1"] or numeric["m2"])
+        if not 1 <= month <= 12:
+            raise ValueError(f"{text!r}: there is no month {month}")
+        return _check_year(int(numeric["y1"] or numeric["y2"])), month
+    named = _MONTH_YEAR.match(text)
+    if named:
+        name = named["m1"] or named["m2"]
+        month = dateparser.parse(f"1 {name} 2000").month
+        return _check_year(int(named["y1"] or named["y2"])), month
+    return None
+
+
+def _check_year(year: int) -> int:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"year {year} is out of range ({EARLIEST_YEAR}-{LATEST_YEAR})")
+    return year

@@ -1,0 +1,96 @@
+"""The records that flow between the stages of the pipeline.
+
+raw file -> RawDocument -> ParsedDocument -> Article -> index.
+Each is a frozen dataclass so that a stage can only hand data forward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Sidecar:
+    """Metadata a user wrote in `<file>.meta.json`; it overrides extraction."""
+
+    title: str | None = None
+    date: datetime | None = None
+    date_text: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A raw file read from disk and decoded to text."""
+
+    doc_id: str
+    path: str
+    text: str
+    is_html: bool
+    encoding: str
+    sha: str
+    stamp: str
+    sidecar: Sidecar = field(default_factory=Sidecar)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph, line or heading of a document, in reading order."""
+
+    text: str
+    tag: str = "p"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """Metadata a page declares about itself (HTML head, JSON-LD, <time>)."""
+
+    title: str | None = None
+    date_text: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document split into blocks, with the metadata its markup declares."""
+
+    raw: RawDocument
+    blocks: tuple[Block, ...]
+    meta: PageMeta = field(default_factory=PageMeta)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """A piece of text the cleaner dropped, and the class of boilerplate it was."""
+
+    why: str
+    text: str
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Article:
+    """A cleaned article with its metadata: what the index stores."""
+
+    doc_id: str
+    title: str | None
+    body: str
+    date: datetime | None
+    date_text: str | None
+    date_source: str
+    outlet: str | None
+    url: str | None
+    author: str | None
+    removed: tuple[Removal, ...] = ()
+    sha: str = ""
+    stamp: str = ""
+    line_keys: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int | None:
+        return self.date.year if self.date else None

@@ -1,0 +1,37 @@
+"""The one exception tree of the library.
+
+Only `cli.py` turns these into Click errors; every message is meant to be shown
+to a user as is: it says what is wrong and, where there is one, what to do.
+"""
+
+
+class SearchError(Exception):
+    """Base class for every error the library expects and explains."""
+
+
+class ArchiveError(SearchError):
+    """The archive folder is missing or unusable."""
+
+
+class SourceError(SearchError):
+    """A raw document or its sidecar cannot be read or understood."""
+
+
+class IndexMissing(SearchError):
+    """There is no index yet where one is needed."""
+
+
+class SchemaMismatch(SearchError):
+    """The index on disk was written by an incompatible version."""
+
+
+class IndexLocked(SearchError):
+    """Another process is writing the index."""
+
+
+class QueryError(SearchError):
+    """A query or one of its filters cannot be understood."""
+
+
+class UnknownDocument(SearchError):
+    """No document with the given id is in the index."""

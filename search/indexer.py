@@ -1,0 +1,210 @@
+"""Bring the index in line with `raw/`: `update()` incrementally, `rebuild()` anew.
+
+A file is read again only when its size or modification time (or its
+sidecar's) changed, and written again only when its bytes did. Whether a
+line is an outlet's boilerplate depends on how many of that outlet's
+documents carry it; the index itself holds those counts (the `lines` field),
+and when a change moves a line across the threshold, the other documents
+carrying it are cleaned again. So the text in the index depends only on what
+is in `raw/`, not on the order in which files were added.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from whoosh.index import Index
+from whoosh.reading import IndexReader
+from whoosh.writing import IndexWriter
+
+from .documents import Article
+from .errors import SourceError
+from .pipeline import Prepared, finish, prepare
+from .rules import Rules
+from .schema import to_fields
+from .sources import Skipped, SourceFile, scan
+from .store import IndexStore
+
+Progress = Callable[[int, int], None]
+"""Called with (files read so far, files to read)."""
+
+
+@dataclass
+class IndexReport:
+    """What an update did, for the user to see and for scripts to check."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    recleaned: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)
+    no_outlet: list[str] = field(default_factory=list)
+    documents: int = 0
+    rules_changed: bool = False
+    rebuilt: bool = False
+
+
+@dataclass(frozen=True)
+class Known:
+    docnum: int
+    stamp: str
+    sha: str
+
+
+def update(store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None = None) -> IndexReport:
+    """Add new files, re-index changed ones, remove deleted ones."""
+    with store.write_lock():
+        if not store.exists():
+            return _rebuild_locked(store, raw_root, rules, progress)
+        rules_changed = store.manifest().rules != rules.digest
+        report = _sync(store.open(), raw_root, rules, rules_changed, progress)
+        store.record_rules(rules.digest)
+        return report
+
+
+def rebuild(store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None = None) -> IndexReport:
+    """Build a fresh index; the old one stays live until the new one is complete."""
+    with store.write_lock():
+        return _rebuild_locked(store, raw_root, rules, progress)
+
+
+def _rebuild_locked(store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None) -> IndexReport:
+    generation, ix = store.create_generation()
+    try:
+        report = _sync(ix, raw_root, rules, False, progress)
+    except BaseException:
+        shutil.rmtree(store.folder / generation, ignore_errors=True)
+        raise
+    store.publish(generation, rules.digest)
+    report.rebuilt = True
+    return report
+
+
+def _sync(ix: Index, raw_root: Path, rules: Rules, rules_changed: bool, progress: Progress | None) -> IndexReport:
+    found, skipped = scan(raw_root)
+    files = {f.doc_id: f for f in found}
+    report = IndexReport(skipped=skipped, rules_changed=rules_changed)
+    with ix.reader() as reader:
+        known = _known(reader)
+        stale = [f for f in found if rules_changed or f.doc_id not in known or known[f.doc_id].stamp != f.stamp]
+        batch = _prepare_all(stale, rules, report, progress)
+        removed = sorted(set(known) - set(files))
+        replaced = [known[i].docnum for i in [*batch, *removed] if i in known]
+        counts = Repetition(reader, rules.repeat_min_docs, _stored_keys(reader, replaced), (p.line_keys for p in batch.values()))
+        again = _holders(reader, counts.flipped(), known) - set(batch) - set(removed)
+        recleaned = _prepare_all([files[i] for i in sorted(again)], rules, report, None)
+        articles = [finish(p, rules, counts.is_repeated) for p in (batch | recleaned).values()]
+    _classify(report, articles, known, recleaned)
+    report.removed = removed
+    with ix.writer() as writer:
+        _write(writer, articles, removed, known)
+    with ix.searcher() as searcher:
+        report.documents = searcher.doc_count()
+    written = {*report.updated, *report.recleaned, *(s.doc_id for s in report.skipped)}
+    report.unchanged = sum(1 for doc_id in files if doc_id in known and doc_id not in written)
+    return report
+
+
+def _known(reader: IndexReader) -> dict[str, Known]:
+    """Id, change stamp and content hash of every live document, from columns."""
+    if reader.doc_count_all() == 0:
+        return {}
+    ids, stamps, shas = (reader.column_reader(name) for name in ("id", "stamp", "sha"))
+    return {
+        _text(ids[n]): Known(n, _text(stamps[n]), _text(shas[n]))
+        for n in range(reader.doc_count_all())
+        if not reader.is_deleted(n)
+    }
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def _prepare_all(files: list[SourceFile], rules: Rules, report: IndexReport, progress: Progress | None) -> dict[str, Prepared]:
+    prepared: dict[str, Prepared] = {}
+    for done, source in enumerate(files, 1):
+        try:
+            prepared[source.doc_id] = prepare(source, rules)
+        except SourceError as exc:
+            report.skipped.append(Skipped(source.doc_id, str(exc)))
+        if progress:
+            progress(done, len(files))
+    return prepared
+
+
+def _stored_keys(reader: IndexReader, docnums: list[int]) -> list[list[str]]:
+    return [reader.stored_fields(n).get("lines", "").split() for n in docnums]
+
+
+class Repetition:
+    """How many documents of an outlet carry each line, once the batch is written."""
+
+    def __init__(self, reader: IndexReader, min_docs: int, old: Iterable[Iterable[str]], new: Iterable[Iterable[str]]) -> None:
+        self.reader = reader
+        self.min_docs = min_docs
+        self.delta: Counter[str] = Counter()
+        for keys in old:
+            self.delta.subtract(keys)
+        for keys in new:
+            self.delta.update(keys)
+        self.before = {key: _live_frequency(reader, key) for key in self.delta}
+
+    def is_repeated(self, key: str) -> bool:
+        before = self.before[key] if key in self.before else _live_frequency(self.reader, key)
+        return before + self.delta.get(key, 0) >= self.min_docs
+
+    def flipped(self) -> set[str]:
+        """Lines whose status as boilerplate the batch changes."""
+        return {
+            key for key, change in self.delta.items()
+            if (self.before[key] >= self.min_docs) != (self.before[key] + change >= self.min_docs)
+        }
+
+
+def _live_frequency(reader: IndexReader, key: str) -> int:
+    if ("lines", key) not in reader:
+        return 0
+    if not reader.has_deletions():
+        return reader.doc_frequency("lines", key)
+    return sum(1 for _ in reader.postings("lines", key).all_ids())
+
+
+def _holders(reader: IndexReader, keys: set[str], known: dict[str, Known]) -> set[str]:
+    """Ids of the live documents that carry any of `keys`."""
+    by_docnum = {k.docnum: doc_id for doc_id, k in known.items()}
+    holders: set[str] = set()
+    for key in keys:
+        if ("lines", key) in reader:
+            holders.update(by_docnum[n] for n in reader.postings("lines", key).all_ids() if n in by_docnum)
+    return holders
+
+
+def _classify(report: IndexReport, articles: list[Article], known: dict[str, Known], recleaned: dict[str, Prepared]) -> None:
+    for article in articles:
+        if article.doc_id in recleaned:
+            report.recleaned.append(article.doc_id)
+        elif article.doc_id not in known:
+            report.added.append(article.doc_id)
+        elif known[article.doc_id].sha != article.sha or report.rules_changed:
+            report.updated.append(article.doc_id)
+        if article.date is None:
+            report.undated.append(article.doc_id)
+        if article.outlet is None:
+            report.no_outlet.append(article.doc_id)
+
+
+def _write(writer: IndexWriter, articles: list[Article], removed: list[str], known: dict[str, Known]) -> None:
+    for doc_id in removed:
+        writer.delete_by_term("id", doc_id)
+    for article in articles:
+        if article.doc_id in known:
+            writer.update_document(**to_fields(article))
+        else:
+            writer.add_document(**to_fields(article))

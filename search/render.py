@@ -1,0 +1,214 @@
+"""Results, documents and reports as text for people and as JSON for programs.
+
+Pure functions: they return strings and dicts, and never print. `mark`
+decides how a matched word looks (bold on a terminal, **word** elsewhere).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .searcher import SearchResults, Statistics, StoredDocument
+
+if TYPE_CHECKING:
+    from .archive import AddReport
+    from .documents import Article
+    from .indexer import IndexReport
+
+Mark = Callable[[str], str]
+
+
+def plain_mark(text: str) -> str:
+    return f"**{text}**"
+
+
+def _day(iso: str | None) -> str:
+    return iso[:10] if iso else "undated"
+
+
+def _facet_line(counts: dict[str, int], missing: int, missing_label: str) -> str:
+    parts = [f"{name} {count}" for name, count in counts.items()]
+    if missing:
+        parts.append(f"({missing_label}) {missing}")
+    return " · ".join(parts) or "-"
+
+
+def results_lines(results: SearchResults, mark: Mark = plain_mark) -> Iterator[str]:
+    request = results.request
+    shown = f"{len(results.hits)} shown" if results.total > len(results.hits) else ""
+    noun = "hit" if results.total == 1 else "hits"
+    yield f"{results.total} {noun} for {request.text or 'everything'!r}" + (f" ({shown})" if shown else "")
+    for hit in results.hits:
+        yield ""
+        yield f"{hit.rank:>3}. {_day(hit.date)} · {hit.outlet or '(no outlet)'}"
+        yield f"     {hit.title or '(no title)'}"
+        yield f"     {hit.doc_id}"
+        yield "     " + "".join(mark(text) if is_match else text for text, is_match in hit.snippet.pieces)
+    if results.total:
+        yield ""
+        yield "By outlet: " + _facet_line(results.outlets, results.no_outlet, "no outlet")
+        yield "By year:   " + _facet_line(dict(sorted(results.years.items())), results.undated, "undated")
+
+
+def results_json(results: SearchResults) -> dict[str, Any]:
+    return {
+        "query": results.request.text,
+        "total": results.total,
+        "hits": [
+            {
+                "id": hit.doc_id,
+                "title": hit.title,
+                "date": hit.date,
+                "outlet": hit.outlet,
+                "url": hit.url,
+                "score": hit.score,
+                "snippet": hit.snippet.marked(),
+            }
+            for hit in results.hits
+        ],
+        "facets": {"outlet": results.outlets, "year": dict(sorted(results.years.items()))},
+    }
+
+
+def _metadata_lines(title: str | None, date: str | None, date_source: str, outlet: str | None,
+                    url: str | None, author: str | None) -> Iterator[str]:
+    yield f"title:  {title or '(not found)'}"
+    yield f"date:   {date or '(not found)'}" + (f"  [from {date_source}]" if date else "")
+    yield f"outlet: {outlet or '(not found)'}"
+    yield f"url:    {url or '(none)'}"
+    if author:
+        yield f"author: {author}"
+
+
+def article_lines(article: Article, removed: bool = False) -> Iterator[str]:
+    yield from _metadata_lines(article.title, article.date_text, article.date_source, article.outlet,
+                               article.url, article.author)
+    yield ""
+    yield article.body
+    if removed:
+        yield ""
+        yield f"--- removed ({len(article.removed)}) ---"
+        for item in article.removed:
+            yield f"[{item.why}] {item.text}"
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    return {
+        "title": article.title,
+        "date": article.date_text,
+        "date_source": article.date_source,
+        "outlet": article.outlet,
+        "url": article.url,
+        "author": article.author,
+        "body": article.body,
+        "removed": [item.text for item in article.removed],
+        "removed_by": [{"class": item.why, "text": item.text} for item in article.removed],
+    }
+
+
+def document_lines(doc: StoredDocument) -> Iterator[str]:
+    yield f"id:     {doc.doc_id}"
+    yield from _metadata_lines(doc.title, doc.date, doc.date_source, doc.outlet, doc.url, doc.author)
+    yield ""
+    yield doc.body
+
+
+def document_json(doc: StoredDocument) -> dict[str, Any]:
+    return {
+        "id": doc.doc_id,
+        "title": doc.title,
+        "date": doc.date,
+        "date_source": doc.date_source,
+        "outlet": doc.outlet,
+        "url": doc.url,
+        "author": doc.author,
+        "body": doc.body,
+    }
+
+
+def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
+    yield f"documents:  {stats.documents}"
+    yield f"date span:  {_day(stats.first_date)} to {_day(stats.last_date)}" if stats.first_date else "date span:  -"
+    yield f"index size: {index_bytes / 1_048_576:.1f} MB"
+    yield ""
+    yield "By outlet:"
+    for name, count in stats.outlets.items():
+        yield f"  {count:>6}  {name}"
+    if stats.no_outlet:
+        yield f"  {len(stats.no_outlet):>6}  (no outlet)"
+    yield "By year:"
+    for year, count in stats.years.items():
+        yield f"  {count:>6}  {year}"
+    if stats.undated:
+        yield f"  {len(stats.undated):>6}  (undated)"
+        yield ""
+        yield "Undated (add a sidecar with a date, see README):"
+        yield from (f"  {doc_id}" for doc_id in stats.undated)
+
+
+def stats_json(stats: Statistics, index_bytes: int) -> dict[str, Any]:
+    return {
+        "documents": stats.documents,
+        "outlets": stats.outlets,
+        "years": stats.years,
+        "first_date": stats.first_date,
+        "last_date": stats.last_date,
+        "undated": list(stats.undated),
+        "no_outlet": list(stats.no_outlet),
+        "index_bytes": index_bytes,
+    }
+
+
+def index_report_lines(report: IndexReport) -> Iterator[str]:
+    failed = [s for s in report.skipped if s.failed]
+    yield (
+        f"{'Rebuilt' if report.rebuilt else 'Updated'} the index: {len(report.added)} added, "
+        f"{len(report.updated)} updated, {len(report.removed)} removed, {report.unchanged} unchanged, "
+        f"{len(report.skipped)} skipped. {report.documents} documents in the index."
+    )
+    if report.rules_changed:
+        yield "The cleaning rules changed: every document was cleaned again."
+    if report.recleaned:
+        yield f"{len(report.recleaned)} other documents cleaned again (their outlet's repeated lines changed)."
+    for item in report.skipped:
+        yield f"  skipped {item.doc_id}: {item.reason}"
+    if report.undated:
+        yield f"No date found for {len(report.undated)} (give one in a sidecar, see README): " + ", ".join(report.undated)
+    if report.no_outlet:
+        yield f"No outlet found for {len(report.no_outlet)}: " + ", ".join(report.no_outlet)
+    if failed:
+        yield f"{len(failed)} documents could not be read; the rest are indexed."
+
+
+def index_report_json(report: IndexReport) -> dict[str, Any]:
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "removed": report.removed,
+        "recleaned": report.recleaned,
+        "unchanged": report.unchanged,
+        "skipped": [{"id": s.doc_id, "reason": s.reason, "failed": s.failed} for s in report.skipped],
+        "undated": report.undated,
+        "no_outlet": report.no_outlet,
+        "documents": report.documents,
+        "rules_changed": report.rules_changed,
+        "rebuilt": report.rebuilt,
+    }
+
+
+def add_report_lines(report: AddReport) -> Iterator[str]:
+    yield f"Copied {len(report.copied)} files into raw/; {len(report.already_there)} were there already."
+    for item in report.refused:
+        yield f"  not added {item.doc_id}: {item.reason}"
+    if report.index:
+        yield from index_report_lines(report.index)
+
+
+def add_report_json(report: AddReport) -> dict[str, Any]:
+    return {
+        "copied": report.copied,
+        "already_there": report.already_there,
+        "refused": [{"path": s.doc_id, "reason": s.reason} for s in report.refused],
+        "index": index_report_json(report.index) if report.index else None,
+    }

@@ -1,0 +1,205 @@
+"""Run a request against the index: ranked hits, snippets, facet counts.
+
+Also the two read-only views of the index: one document (`document`) and
+the whole archive at a glance (`statistics`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from whoosh import highlight, scoring, sorting
+from whoosh.index import Index
+from whoosh.searching import Hit as WhooshHit
+from whoosh.searching import Searcher
+
+from .errors import UnknownDocument
+from .query import SearchRequest, build_filter, parse_text
+
+SNIPPET_CHARS = 160
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A passage of the body as (text, is_match) pieces, in order."""
+
+    pieces: tuple[tuple[str, bool], ...]
+
+    def marked(self, opening: str = "**", closing: str = "**") -> str:
+        return "".join(f"{opening}{text}{closing}" if hit else text for text, hit in self.pieces)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    doc_id: str
+    title: str | None
+    date: str | None
+    outlet: str | None
+    url: str | None
+    score: float | None
+    snippet: Snippet
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """The page of hits shown, and counts over every match."""
+
+    request: SearchRequest
+    total: int
+    hits: tuple[Hit, ...]
+    outlets: dict[str, int]
+    years: dict[str, int]
+    no_outlet: int
+    undated: int
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    doc_id: str
+    title: str | None
+    body: str
+    date: str | None
+    date_source: str
+    outlet: str | None
+    url: str | None
+    author: str | None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    documents: int
+    outlets: dict[str, int]
+    years: dict[str, int]
+    first_date: str | None
+    last_date: str | None
+    undated: tuple[str, ...]
+    no_outlet: tuple[str, ...]
+
+
+class _Marker(highlight.Formatter):
+    """Wraps matched words in private-use characters, split apart later."""
+
+    between = " … "
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        return f"{_OPEN}{highlight.get_text(text, token, replace)}{_CLOSE}"
+
+
+def known_outlets(searcher: Searcher) -> list[str]:
+    return [_text(name) for name in searcher.lexicon("outlet_name")]
+
+
+def run(ix: Index, request: SearchRequest) -> SearchResults:
+    with ix.searcher(weighting=scoring.BM25F()) as searcher:
+        query = parse_text(request.text, ix.schema)
+        filters = build_filter(request, known_outlets(searcher))
+        facets = {"outlet": sorting.FieldFacet("outlet_name"), "year": sorting.FieldFacet("year")}
+        results = searcher.search(
+            query, filter=filters, limit=request.limit, sortedby=_sort_keys(request.sort),
+            groupedby=facets, maptype=sorting.Count, terms=True,
+        )
+        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=50)
+        results.formatter = _Marker()
+        hits = tuple(_hit(rank, hit, request.sort) for rank, hit in enumerate(results[: request.limit], 1))
+        outlets, no_outlet = _counts(results.groups("outlet"))
+        years, undated = _counts(results.groups("year"))
+        return SearchResults(request, len(results), hits, outlets, years, no_outlet, undated)
+
+
+def _sort_keys(sort: str) -> list[sorting.FacetType] | None:
+    if sort == "relevance":
+        return None
+    # Dated documents first, whichever the direction; then by date.
+    return [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=sort == "newest")]
+
+
+def _hit(rank: int, hit: WhooshHit, sort: str) -> Hit:
+    fields = hit.fields()
+    return Hit(
+        rank=rank,
+        doc_id=fields["id"],
+        title=fields.get("title") or None,
+        date=fields.get("date_text"),
+        outlet=fields.get("outlet_name"),
+        url=fields.get("url"),
+        score=round(hit.score, 4) if sort == "relevance" and hit.score is not None else None,
+        snippet=_snippet(hit, fields.get("body", "")),
+    )
+
+
+def _snippet(hit: WhooshHit, body: str) -> Snippet:
+    marked = hit.highlights("body", text=body, top=2) if body else ""
+    if not marked:
+        lead = body[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(body) > SNIPPET_CHARS else body
+        return Snippet(((" ".join(lead.split()) + (" …" if len(body) > SNIPPET_CHARS else ""), False),))
+    pieces: list[tuple[str, bool]] = []
+    for index, part in enumerate(" ".join(marked.split()).replace(_CLOSE, _OPEN).split(_OPEN)):
+        if part:
+            pieces.append((part, index % 2 == 1))
+    return Snippet(tuple(pieces))
+
+
+def _counts(groups: dict[Any, int]) -> tuple[dict[str, int], int]:
+    """Named counts, most first, and the count of documents without a value."""
+    named = {_text(k): n for k, n in groups.items() if k not in (None, b"", "")}
+    missing = sum(n for k, n in groups.items() if k in (None, b"", ""))
+    return dict(sorted(named.items(), key=lambda item: (-item[1], item[0]))), missing
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def document(ix: Index, doc_id: str) -> StoredDocument:
+    with ix.searcher() as searcher:
+        fields = searcher.document(id=doc_id)
+    if fields is None:
+        raise UnknownDocument(f"no document {doc_id!r} in the index; `search query` lists ids")
+    return StoredDocument(
+        doc_id=fields["id"],
+        title=fields.get("title") or None,
+        body=fields.get("body", ""),
+        date=fields.get("date_text"),
+        date_source=fields.get("date_source", "none"),
+        outlet=fields.get("outlet_name"),
+        url=fields.get("url"),
+        author=fields.get("author"),
+    )
+
+
+def statistics(ix: Index) -> Statistics:
+    """Counts by outlet and year, the date span and the undated documents."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        live = [n for n in range(reader.doc_count_all()) if not reader.is_deleted(n)]
+        columns = {name: reader.column_reader(name) for name in ("id", "outlet_name", "year")} if live else {}
+        dates = reader.column_reader("date", translate=True) if live else None
+        dated_column = reader.column_reader("dated") if live else None
+        outlets: dict[Any, int] = {}
+        years: dict[Any, int] = {}
+        undated, no_outlet, when = [], [], []
+        for n in live:
+            doc_id = _text(columns["id"][n])
+            outlets[columns["outlet_name"][n]] = outlets.get(columns["outlet_name"][n], 0) + 1
+            years[columns["year"][n]] = years.get(columns["year"][n], 0) + 1
+            if not columns["outlet_name"][n]:
+                no_outlet.append(doc_id)
+            if dated_column is not None and dated_column[n]:
+                when.append(dates[n])
+            else:
+                undated.append(doc_id)
+    return Statistics(
+        documents=len(live),
+        outlets=_counts(outlets)[0],
+        years=dict(sorted(_counts(years)[0].items())),
+        first_date=min(when).isoformat() if when else None,
+        last_date=max(when).isoformat() if when else None,
+        undated=tuple(sorted(undated)),
+        no_outlet=tuple(sorted(no_outlet)),
+    )
+
+

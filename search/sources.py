@@ -1,0 +1,171 @@
+"""Raw files on disk: which ones are documents, their text, their sidecars.
+
+A document's id is its path relative to `raw/`, with forward slashes. A file
+that cannot be a document is reported with its reason, never silently lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from bs4 import UnicodeDammit
+
+from .dates import parse_date
+from .documents import RawDocument, Sidecar
+from .errors import SourceError
+
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
+SIDECAR_SUFFIX = ".meta.json"
+NOT_A_DOCUMENT = "not a .txt, .md, .html or .htm file"
+SIDECAR_FIELDS = ("title", "date", "outlet", "url", "author")
+BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A document file found under `raw/`, with a cheap change stamp."""
+
+    doc_id: str
+    path: Path
+    stamp: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the index, and why.
+
+    `failed` is true for a document that could not be read; false for a file
+    that is not a document at all (it is only ignored).
+    """
+
+    doc_id: str
+    reason: str
+    failed: bool = True
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def is_document_name(name: str) -> bool:
+    return name.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES)
+
+
+def scan(raw_root: Path) -> tuple[list[SourceFile], list[Skipped]]:
+    """Every document file under `raw_root`, sorted by id, and the files skipped.
+
+    Links are not followed into folders, and a linked file is read only when
+    it points inside `raw_root`, so nothing outside the archive is indexed.
+    """
+    found: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    root = raw_root.resolve()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(folder) / name
+            doc_id = path.relative_to(root).as_posix()
+            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
+                continue
+            if not is_document_name(name):
+                skipped.append(Skipped(doc_id, NOT_A_DOCUMENT, failed=False))
+            elif path.is_symlink() and not path.resolve().is_relative_to(root):
+                skipped.append(Skipped(doc_id, "a link to a file outside raw/"))
+            else:
+                try:
+                    found.append(SourceFile(doc_id, path, _stamp(path)))
+                except OSError as exc:
+                    skipped.append(Skipped(doc_id, f"cannot be read ({exc.strerror})"))
+    return found, skipped
+
+
+def _stamp(path: Path) -> str:
+    """Size and modification time of a file and of its sidecar, if any."""
+    parts = []
+    for candidate in (path, sidecar_path(path)):
+        try:
+            info = candidate.stat()
+        except FileNotFoundError:
+            if candidate == path:
+                raise
+            continue
+        parts.append(f"{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def read(source: SourceFile) -> RawDocument:
+    """Read and decode a document file and its sidecar. Raises SourceError."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot be read ({exc.strerror})") from exc
+    if b"\0" in data[:BINARY_PROBE]:
+        raise SourceError("a binary file, not text")
+    is_html = source.path.name.lower().endswith(HTML_SUFFIXES)
+    text, encoding = decode(data, is_html)
+    if not text.strip():
+        raise SourceError("empty")
+    side = sidecar_path(source.path)
+    side_bytes = side.read_bytes() if side.is_file() else b""
+    return RawDocument(
+        doc_id=source.doc_id,
+        path=str(source.path),
+        text=text,
+        is_html=is_html,
+        encoding=encoding,
+        sha=hashlib.sha1(data + b"\0" + side_bytes).hexdigest(),
+        stamp=source.stamp,
+        sidecar=parse_sidecar(side_bytes, side.name) if side_bytes else Sidecar(),
+    )
+
+
+def decode(data: bytes, is_html: bool) -> tuple[str, str]:
+    """Text of raw bytes: UTF-8 when valid, else the detected legacy encoding."""
+    dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], is_html=is_html)
+    if dammit.unicode_markup is None:
+        return data.decode("utf-8", errors="replace"), "utf-8 (with errors replaced)"
+    return dammit.unicode_markup.lstrip("\ufeff"), dammit.original_encoding or "utf-8"
+
+
+def parse_sidecar(data: bytes, name: str) -> Sidecar:
+    """The metadata of a sidecar file; SourceError says what is wrong in it."""
+    try:
+        fields = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"sidecar {name} is not valid JSON ({exc})") from exc
+    if not isinstance(fields, dict):
+        raise SourceError(f"sidecar {name} must hold a JSON object such as {{\"date\": \"2024-10-20\"}}")
+    unknown = sorted(set(fields) - set(SIDECAR_FIELDS))
+    if unknown:
+        raise SourceError(f"sidecar {name} has unknown keys {unknown}; allowed: {', '.join(SIDECAR_FIELDS)}")
+    for key, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            raise SourceError(f"sidecar {name}: {key} must be a string, not {type(value).__name__}")
+    values = {k: v.strip() or None for k, v in fields.items() if v is not None}
+    date = None
+    if values.get("date"):
+        date = parse_date(values["date"])
+        if date is None:
+            raise SourceError(f"sidecar {name}: date {values['date']!r} is not a date; write it as 2024-10-20")
+    return Sidecar(
+        title=values.get("title"),
+        date=date.when if date else None,
+        date_text=date.text if date else None,
+        outlet=values.get("outlet"),
+        url=values.get("url"),
+        author=values.get("author"),
+    )
+
+
+def write_sidecar(path: Path, fields: dict[str, str]) -> None:
+    """Write the sidecar of a document file, merging with one already there."""
+    side = sidecar_path(path)
+    current = json.loads(side.read_text("utf-8")) if side.is_file() else {}
+    current.update(fields)
+    parse_sidecar(json.dumps(current).encode(), side.name)
+    side.write_text(json.dumps(current, ensure_ascii=False, indent=2) + "\n", "utf-8")

@@ -1,0 +1,121 @@
+"""The index folder on disk: which Whoosh index is live, and who may write.
+
+`index/manifest.json` names the live generation, a Whoosh index in a folder
+of its own, with the schema version and the digest of the rules it was
+cleaned with. A rebuild writes a new generation beside the live one and
+switches the manifest only when it is complete, so a crash leaves the old one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.index import Index
+
+from .errors import IndexLocked, IndexMissing, SchemaMismatch
+from .schema import SCHEMA_VERSION, build_schema
+
+MANIFEST = "manifest.json"
+LOCK = "write.lock"
+GENERATION_PREFIX = "gen-"
+LOCK_TIMEOUT = 30.0
+REBUILD_HINT = "run `search rebuild` to build it again from raw/"
+
+
+@dataclass(frozen=True)
+class Manifest:
+    generation: str
+    schema_version: int
+    rules: str
+
+
+class IndexStore:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def exists(self) -> bool:
+        return (self.folder / MANIFEST).is_file()
+
+    def manifest(self) -> Manifest:
+        path = self.folder / MANIFEST
+        if not path.is_file():
+            raise IndexMissing(f"no index in {self.folder}; run `search index` to build it")
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            manifest = Manifest(str(data["generation"]), int(data["schema_version"]), str(data["rules"]))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SchemaMismatch(f"{path} is not a news-search manifest; {REBUILD_HINT}") from exc
+        if manifest.schema_version != SCHEMA_VERSION:
+            raise SchemaMismatch(
+                f"the index in {self.folder} was written by an incompatible version "
+                f"(schema {manifest.schema_version}, this version reads {SCHEMA_VERSION}); {REBUILD_HINT}"
+            )
+        return manifest
+
+    def open(self) -> Index:
+        """The live Whoosh index. Raises IndexMissing or SchemaMismatch."""
+        folder = self.folder / self.manifest().generation
+        try:
+            return whoosh_index.open_dir(str(folder))
+        except Exception as exc:  # Whoosh raises many kinds on a foreign or damaged index.
+            raise SchemaMismatch(f"the index in {folder} cannot be opened ({exc}); {REBUILD_HINT}") from exc
+
+    def create_generation(self) -> tuple[str, Index]:
+        """A new, empty Whoosh index beside the live one, not yet live."""
+        name = f"{GENERATION_PREFIX}{datetime.now():%Y%m%dT%H%M%S%f}-{os.getpid()}"
+        folder = self.folder / name
+        folder.mkdir(parents=True)
+        return name, whoosh_index.create_in(str(folder), build_schema())
+
+    def publish(self, generation: str, rules: str) -> None:
+        """Make `generation` live in one atomic step, then drop the others."""
+        self._write_manifest(Manifest(generation, SCHEMA_VERSION, rules))
+        for folder in self.folder.glob(GENERATION_PREFIX + "*"):
+            if folder.name != generation:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def record_rules(self, rules: str) -> None:
+        current = self.manifest()
+        if current.rules != rules:
+            self._write_manifest(Manifest(current.generation, current.schema_version, rules))
+
+    def _write_manifest(self, manifest: Manifest) -> None:
+        temporary = self.folder / (MANIFEST + ".tmp")
+        data = {"generation": manifest.generation, "schema_version": manifest.schema_version, "rules": manifest.rules}
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, self.folder / MANIFEST)
+
+    @contextmanager
+    def write_lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+        """Hold the archive's write lock, waiting up to `timeout` seconds."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / LOCK, "a+b") as handle:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise IndexLocked(
+                            f"another process is writing the index in {self.folder}; "
+                            "wait for it to finish and try again"
+                        ) from None
+                    time.sleep(0.1)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
