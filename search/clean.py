@@ -139,11 +139,12 @@ def take_datelines(draft: Draft, ctx: Context) -> Draft:
 
 
 def take_header(draft: Draft, ctx: Context) -> Draft:
-    """Take the title from the header and drop the section labels above it.
+    """Take the title from the header and drop its labels and bylines.
 
-    The title is the first line above the first paragraph that is short and
-    does not end like a sentence. When the page declares its title, the same
-    text at the top of the body is dropped instead.
+    The header is what stands above the first paragraph. The title is its
+    first line that is not a label, when short and not ending like a
+    sentence. When the page declares its title, the same text at the top of
+    the body is dropped instead.
     """
     labels = ctx.rules.of_kind("header")
     header = draft.lines[: _first_paragraph(draft.lines)]
@@ -156,12 +157,11 @@ def take_header(draft: Draft, ctx: Context) -> Draft:
         ):
             title_at = index
         break
-    labels_above = len(header) if title_at is None else title_at
 
     def why(index: int, line: Line) -> str | None:
         if index == title_at:
             return "title"
-        return _label(labels, line.text) if index < labels_above else None
+        return _label(labels, line.text) if index < len(header) else None
 
     title = ctx.known_title or (draft.lines[title_at].text if title_at is not None else None)
     return replace(draft.drop(why), title=title)
@@ -196,7 +196,7 @@ def drop_runs(draft: Draft, ctx: Context) -> Draft:
     return draft.drop(lambda i, _: "menu or widget" if in_run[i] else None)
 
 
-STEPS: tuple[Step, ...] = (cut_tail, drop_boilerplate, drop_repeated, take_datelines, take_header, drop_runs)
+STEPS: tuple[Step, ...] = (cut_tail, drop_boilerplate, drop_repeated, take_datelines, drop_runs, take_header)
 
 
 def clean(lines: tuple[Line, ...], ctx: Context) -> Draft:

@@ -30,10 +30,10 @@ _DATE = (
     rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+\d{{4}}{_TIME}"
     rf"|{_MONTH}\s+{_DAY},?\s+\d{{4}}{_TIME})"
 )
-_LABEL = r"(?:date|dated|published|posted|updated|last updated|on)\s*:?\s*"
+_LABEL = r"(?:date|dated|published|posted|updated|last updated)\s*:?\s*"
 _PLACE = r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s*,\s*)"
 # A line that is nothing but a dateline: "Belgrade, 10th September 2020".
-_WHOLE = re.compile(rf"^\W*{_PLACE}?(?:{_LABEL})?(?P<date>{_DATE})\W*$", re.IGNORECASE)
+_WHOLE = re.compile(rf"^\W*{_PLACE}?(?:{_LABEL}|on\s+)?(?P<date>{_DATE})\W*$", re.IGNORECASE)
 # A line that opens with a labelled date and goes on: "date 2024-10-20 The ...".
 _LEADING = re.compile(rf"^\W*{_LABEL}(?P<date>{_DATE})\s+(?P<rest>\S.*)$", re.IGNORECASE)
 

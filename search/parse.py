@@ -37,7 +37,8 @@ DATE_META = (
 def parse(raw: RawDocument) -> ParsedDocument:
     if raw.is_html:
         return parse_html(raw)
-    blocks = tuple(Block(line.strip()) for line in raw.text.splitlines() if line.strip())
+    lines = (" ".join(line.split()) for line in raw.text.splitlines())
+    blocks = tuple(Block(line) for line in lines if line)
     return ParsedDocument(raw=raw, blocks=blocks)
 
 
