@@ -125,11 +125,28 @@ def read(source: SourceFile) -> RawDocument:
 
 
 def decode(data: bytes, is_html: bool) -> tuple[str, str]:
-    """Text of raw bytes: UTF-8 when valid, else the detected legacy encoding."""
+    """Text of raw bytes: UTF-8 when valid, else the declared or detected encoding."""
     dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], is_html=is_html)
     if dammit.unicode_markup is None:
         return data.decode("utf-8", errors="replace"), "utf-8 (with errors replaced)"
-    return dammit.unicode_markup.lstrip("\ufeff"), dammit.original_encoding or "utf-8"
+    encoding = dammit.original_encoding or "utf-8"
+    if encoding.replace("_", "-") in LATIN_TWINS and not dammit.declared_html_encoding:
+        encoding = min(LATIN_TWINS, key=lambda twin: _implausible(data.decode(twin, errors="replace"), twin))
+        return data.decode(encoding, errors="replace"), encoding
+    return dammit.unicode_markup.lstrip("\ufeff"), encoding
+
+
+# Western (cp1252) and Central European (cp1250) text decode cleanly in both
+# encodings, and detectors split the tie badly on short texts. Each decoding
+# of the other's bytes yields letters that are rare in its own languages
+# ("à" read as cp1250 is "ŕ"; "ć" read as cp1252 is "æ"): fewer wins,
+# Windows-1252 on a tie.
+LATIN_TWINS = {"windows-1252": "æðþøì", "windows-1250": "ŕůűőĺľţ"}
+
+
+def _implausible(text: str, encoding: str) -> int:
+    rare = LATIN_TWINS[encoding]
+    return sum(text.count(letter) + text.count(letter.upper()) for letter in rare)
 
 
 def parse_sidecar(data: bytes, name: str) -> Sidecar:

@@ -1,0 +1,73 @@
+"""Datelines in text, dates in metadata, and dates as users type them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from search.dates import dateline, parse_date, parse_period
+
+
+@pytest.mark.parametrize(("line", "iso", "rest"), [
+    ("10.09.2020. - 11:34", "2020-09-10T11:34:00", ""),
+    ("Belgarde, 10th September 2020", "2020-09-10", ""),
+    ("3rd February 2021", "2021-02-03", ""),
+    ("date 2024-10-20 The President spoke.", "2024-10-20", "The President spoke."),
+    ("Published: March 3, 2021 at 10:15 am", "2021-03-03T10:15:00", ""),
+    ("04.03.2021", "2021-03-04", ""),
+    ("On 5 May 2022", "2022-05-05", ""),
+])
+def test_datelines(line: str, iso: str, rest: str) -> None:
+    found, left = dateline(line)
+    assert (found.text, left) == (iso, rest)
+
+
+@pytest.mark.parametrize("line", [
+    "He said on 3 February 2021 that talks would go on.",
+    "On 3 February 2021 the two presidents spoke by phone.",
+    "31.02.2021", "Serbia 2021", "1244",
+])
+def test_not_datelines(line: str) -> None:
+    assert dateline(line) is None
+
+
+def test_numeric_dates_are_day_first_unless_iso() -> None:
+    assert parse_date("03/04/2021").when == datetime(2021, 4, 3)
+    assert parse_date("2021-03-04").when == datetime(2021, 3, 4)
+
+
+def test_timezones_are_kept_in_the_text_and_normalised_to_utc() -> None:
+    found = parse_date("2022-06-14T08:30:00+06:00")
+    assert (found.when, found.text) == (datetime(2022, 6, 14, 2, 30), "2022-06-14T08:30:00+06:00")
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("2021", datetime(2021, 1, 1), datetime(2021, 12, 31, 23, 59, 59)),
+    ("2021-02", datetime(2021, 2, 1), datetime(2021, 2, 28, 23, 59, 59)),
+    ("Feb 2021", datetime(2021, 2, 1), datetime(2021, 2, 28, 23, 59, 59)),
+    ("february 2024", datetime(2024, 2, 1), datetime(2024, 2, 29, 23, 59, 59)),
+    ("3 February 2021", datetime(2021, 2, 3), datetime(2021, 2, 3, 23, 59, 59)),
+    ("2021-02-03", datetime(2021, 2, 3), datetime(2021, 2, 3, 23, 59, 59)),
+])
+def test_periods_people_type(text: str, start: datetime, end: datetime) -> None:
+    period = parse_period(text)
+    assert (period.start, period.end) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["banana", "2021-13", "31 February 2021", "Feb", "99999", ""])
+def test_bad_periods_raise_value_error_with_the_forms_to_use(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_period(text)
+
+
+@given(st.text(max_size=60))
+def test_date_parsing_never_crashes(text: str) -> None:
+    dateline(text)
+    parse_date(text)
+    try:
+        parse_period(text)
+    except ValueError:
+        pass

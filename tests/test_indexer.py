@@ -1,0 +1,192 @@
+"""Incremental indexing, rebuilds, and outlet repetition, on real indexes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from search import Archive
+from search.errors import IndexLocked, IndexMissing, SchemaMismatch
+
+from .conftest import write
+
+FOOTER = "Danube Wire is an independent newsroom in Novi Sad: tips to newsroom@danube.example"
+SHARED_QUOTE = '"Serbia will not impose sanctions on the Russian Federation," the president said.'
+
+
+def bodies(archive: Archive) -> dict[str, str]:
+    ix = archive.store.open()
+    with ix.searcher() as searcher:
+        return {fields["id"]: fields["body"] for fields in searcher.all_stored_fields()}
+
+
+def danube(raw: Path, n: int, extra: str = "") -> Path:
+    text = (f"Story number {n}\n\nParagraph {n} of a story that belongs to this article only, "
+            f"about pipelines and prices in year {2000 + n}.\n{extra}\n{FOOTER}\n")
+    path = write(raw / f"danube-{n}.txt", text)
+    write(raw / f"danube-{n}.txt.meta.json", json.dumps({"outlet": "Danube Wire"}))
+    return path
+
+
+def test_first_update_builds_the_index(home: Path) -> None:
+    report = Archive(home).update()
+    assert report.rebuilt and len(report.added) == 5 and report.documents == 5
+    assert report.undated == [] and report.no_outlet == ["003_c724ab5fffc3b5c0.txt"]
+
+
+def test_incremental_add_change_delete_and_unchanged(archive: Archive) -> None:
+    raw = archive.raw_dir
+    write(raw / "new" / "n.txt", "New story\n\nA brand new paragraph about Belgrade and Budapest.")
+    (raw / "003_c724ab5fffc3b5c0.txt").write_text("date 2024-10-21 Vucic spoke about the railway to Budapest.")
+    (raw / "000_bb139807f14e536b.txt").unlink()
+    report = archive.update()
+    assert (report.added, report.updated, report.removed) == (
+        ["new/n.txt"], ["003_c724ab5fffc3b5c0.txt"], ["000_bb139807f14e536b.txt"])
+    # The two Presidency documents left share their footer with one fewer
+    # document now, below the repetition threshold: they are cleaned again.
+    assert report.recleaned == ["001_0d2a95f237a9080f.txt", "002_87ee450b78c6a74d.txt"]
+    assert report.unchanged == 1 and report.documents == 5
+    assert archive.search("railway").hits[0].doc_id == "003_c724ab5fffc3b5c0.txt"
+    assert archive.search("railway").hits[0].date == "2024-10-21"
+    assert archive.search("washington").total == 0
+    again = archive.update()
+    assert (again.added, again.updated, again.removed, again.unchanged) == ([], [], [], 5)
+
+
+def test_touching_a_file_without_changing_it_counts_as_unchanged(archive: Archive) -> None:
+    path = archive.raw_dir / "001_0d2a95f237a9080f.txt"
+    os.utime(path, (1, 1))
+    report = archive.update()
+    assert (report.updated, report.unchanged) == ([], 5)
+    assert archive.update().unchanged == 5
+
+
+def test_a_sidecar_change_reindexes_its_document(archive: Archive) -> None:
+    write(archive.raw_dir / "003_c724ab5fffc3b5c0.txt.meta.json", '{"outlet": "European Pravda"}')
+    report = archive.update()
+    assert report.updated == ["003_c724ab5fffc3b5c0.txt"]
+    assert archive.search("vucic", outlets=("european pravda",)).total == 1
+
+
+def test_unreadable_files_are_skipped_with_reasons_and_the_rest_indexed(archive: Archive) -> None:
+    (archive.raw_dir / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    write(archive.raw_dir / "bad.txt", "Fine text.")
+    write(archive.raw_dir / "bad.txt.meta.json", "{oops")
+    write(archive.raw_dir / "scan.pdf", "pdf")
+    report = archive.update()
+    reasons = {s.doc_id: (s.failed, s.reason) for s in report.skipped}
+    assert reasons["blob.txt"] == (True, "a binary file, not text")
+    assert reasons["bad.txt"][0] and "bad.txt.meta.json is not valid JSON" in reasons["bad.txt"][1]
+    assert reasons["scan.pdf"][0] is False
+    assert report.documents == 5
+
+
+def test_rebuild_replaces_the_index_with_one_built_from_scratch(archive: Archive) -> None:
+    old_generation = archive.store.manifest().generation
+    report = archive.rebuild()
+    assert report.rebuilt and len(report.added) == 5
+    new_generation = archive.store.manifest().generation
+    assert new_generation != old_generation
+    assert [p.name for p in archive.store.folder.glob("gen-*")] == [new_generation]
+
+
+def test_a_failed_rebuild_leaves_the_old_index_live(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    import search.indexer
+
+    before = archive.store.manifest()
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(search.indexer, "_write", explode)
+    with pytest.raises(RuntimeError):
+        archive.rebuild()
+    assert archive.store.manifest() == before
+    assert [p.name for p in archive.store.folder.glob("gen-*")] == [before.generation]
+    assert archive.search("vucic").total == 5
+
+
+def test_lines_repeated_across_an_outlet_are_removed_and_quotes_in_two_documents_stay(empty_home: Path) -> None:
+    raw = empty_home / "raw"
+    danube(raw, 1, SHARED_QUOTE)
+    danube(raw, 2, SHARED_QUOTE)
+    archive = Archive(empty_home)
+    archive.update()
+    assert all(FOOTER in body for body in bodies(archive).values())  # two documents: not yet boilerplate
+    danube(raw, 3)
+    report = archive.update()
+    assert report.added == ["danube-3.txt"] and report.recleaned == ["danube-1.txt", "danube-2.txt"]
+    assert not any(FOOTER in body for body in bodies(archive).values())
+    assert all(SHARED_QUOTE in body for doc_id, body in bodies(archive).items() if doc_id != "danube-3.txt")
+    (raw / "danube-2.txt").unlink()
+    report = archive.update()
+    assert report.recleaned == ["danube-1.txt", "danube-3.txt"]
+    assert all(FOOTER in body for body in bodies(archive).values())
+
+
+def test_the_same_lines_in_another_outlet_do_not_count(empty_home: Path) -> None:
+    raw = empty_home / "raw"
+    danube(raw, 1)
+    danube(raw, 2)
+    write(raw / "other.txt", f"Other story\n\nAnother outlet's paragraph about something else entirely.\n{FOOTER}\n")
+    archive = Archive(empty_home)
+    archive.update()
+    assert all(FOOTER in body for body in bodies(archive).values())
+
+
+def test_incremental_updates_and_a_rebuild_give_the_same_text(empty_home: Path, tmp_path: Path) -> None:
+    raw = empty_home / "raw"
+    archive = Archive(empty_home)
+    for n in range(1, 6):
+        danube(raw, n, SHARED_QUOTE if n < 3 else "")
+        archive.update()
+    (raw / "danube-4.txt").unlink()
+    archive.update()
+    incremental = bodies(archive)
+    archive.rebuild()
+    assert bodies(archive) == incremental
+
+
+def test_editing_the_rules_cleans_every_document_again(archive: Archive) -> None:
+    assert "Vucic said." in archive.document("003_c724ab5fffc3b5c0.txt").body
+    write(archive.home / "rules.toml", "[[boilerplate]]\nclass = \"gratitude\"\nwhere = \"line\"\n"
+          "patterns = ['thanked putin']\n")
+    fresh = Archive(archive.home)
+    report = fresh.update()
+    assert report.rules_changed and len(report.updated) == 5
+    assert "thanked Putin" not in fresh.document("003_c724ab5fffc3b5c0.txt").body
+    assert fresh.update().unchanged == 5
+
+
+def test_a_second_writer_waits_then_gives_a_clear_error(archive: Archive) -> None:
+    with archive.store.write_lock():
+        with pytest.raises(IndexLocked, match="another process is writing"):
+            with archive.store.write_lock(timeout=0.2):
+                pass
+
+
+def test_an_index_of_another_schema_version_asks_for_a_rebuild(archive: Archive) -> None:
+    manifest = archive.store.folder / "manifest.json"
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps(data | {"schema_version": 0}))
+    with pytest.raises(SchemaMismatch, match="search rebuild"):
+        archive.search("vucic")
+    archive.rebuild()
+    assert archive.search("vucic").total == 5
+
+
+def test_a_damaged_index_asks_for_a_rebuild(archive: Archive) -> None:
+    generation = archive.store.folder / archive.store.manifest().generation
+    shutil.rmtree(generation)
+    generation.mkdir()
+    with pytest.raises(SchemaMismatch, match="search rebuild"):
+        archive.search("vucic")
+
+
+def test_searching_without_an_index_says_how_to_build_one(home: Path) -> None:
+    with pytest.raises(IndexMissing, match="search index"):
+        Archive(home).search("vucic")
