@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .documents import Skipped
 from .errors import ArchiveError, SourceError
 from .query import SearchRequest
 from .searcher import SearchResults, Statistics, StoredDocument, document, run, statistics
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from .documents import Article
     from .indexer import IndexReport, Progress
     from .rules import Rules
-    from .sources import Skipped
 
 HOME_VARIABLE = "NEWS_SEARCH_HOME"
 
@@ -91,7 +91,7 @@ class Archive:
     def add(self, paths: list[Path], metadata: dict[str, str] | None = None,
             progress: Progress | None = None) -> AddReport:
         """Copy files (or a folder's documents) into raw/, note their metadata, index them."""
-        from .sources import NOT_A_DOCUMENT, Skipped, is_document_name, parse_sidecar, write_sidecar
+        from .sources import NOT_A_DOCUMENT, is_document_name, parse_sidecar, write_sidecar
 
         metadata = {k: v for k, v in (metadata or {}).items() if v}
         if metadata:

@@ -6,6 +6,7 @@ one line on stderr and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -52,6 +53,8 @@ class SearchGroup(click.Group):
         except SearchError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                raise  # Click ends quietly when the reader of a pipe goes away.
             raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
 
 

@@ -94,3 +94,16 @@ class Article:
     @property
     def year(self) -> int | None:
         return self.date.year if self.date else None
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file left out of the index, and why.
+
+    `failed` is true for a document that could not be read; false for a file
+    that is not a document at all (it is only ignored).
+    """
+
+    doc_id: str
+    reason: str
+    failed: bool = True

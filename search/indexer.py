@@ -21,12 +21,12 @@ from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.writing import IndexWriter
 
-from .documents import Article
+from .documents import Article, Skipped
 from .errors import SourceError
 from .pipeline import Prepared, finish, prepare
 from .rules import Rules
 from .schema import to_fields
-from .sources import Skipped, SourceFile, scan
+from .sources import SourceFile, scan
 from .store import IndexStore
 
 Progress = Callable[[int, int], None]

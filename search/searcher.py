@@ -10,26 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from whoosh import highlight, scoring, sorting
+from whoosh import scoring, sorting
+from whoosh.analysis import Analyzer
 from whoosh.index import Index
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from .errors import UnknownDocument
 from .query import SearchRequest, build_filter, parse_text
+from .snippets import Snippet, snippet
 
-SNIPPET_CHARS = 160
-_OPEN, _CLOSE = "\ue000", "\ue001"
-
-
-@dataclass(frozen=True)
-class Snippet:
-    """A passage of the body as (text, is_match) pieces, in order."""
-
-    pieces: tuple[tuple[str, bool], ...]
-
-    def marked(self, opening: str = "**", closing: str = "**") -> str:
-        return "".join(f"{opening}{text}{closing}" if hit else text for text, hit in self.pieces)
 
 
 @dataclass(frozen=True)
@@ -80,15 +70,6 @@ class Statistics:
     no_outlet: tuple[str, ...]
 
 
-class _Marker(highlight.Formatter):
-    """Wraps matched words in private-use characters, split apart later."""
-
-    between = " … "
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        return f"{_OPEN}{highlight.get_text(text, token, replace)}{_CLOSE}"
-
-
 def known_outlets(searcher: Searcher) -> list[str]:
     return [_text(name) for name in searcher.lexicon("outlet_name")]
 
@@ -102,9 +83,8 @@ def run(ix: Index, request: SearchRequest) -> SearchResults:
             query, filter=filters, limit=request.limit, sortedby=_sort_keys(request.sort),
             groupedby=facets, maptype=sorting.Count, terms=True,
         )
-        results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=50)
-        results.formatter = _Marker()
-        hits = tuple(_hit(rank, hit, request.sort) for rank, hit in enumerate(results[: request.limit], 1))
+        analyzer = ix.schema["body"].analyzer
+        hits = tuple(_hit(rank, hit, request.sort, analyzer) for rank, hit in enumerate(results[: request.limit], 1))
         outlets, no_outlet = _counts(results.groups("outlet"))
         years, undated = _counts(results.groups("year"))
         return SearchResults(request, len(results), hits, outlets, years, no_outlet, undated)
@@ -117,8 +97,9 @@ def _sort_keys(sort: str) -> list[sorting.FacetType] | None:
     return [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=sort == "newest")]
 
 
-def _hit(rank: int, hit: WhooshHit, sort: str) -> Hit:
+def _hit(rank: int, hit: WhooshHit, sort: str, analyzer: Analyzer) -> Hit:
     fields = hit.fields()
+    terms = {_text(text) for field, text in hit.matched_terms() if field == "body"}
     return Hit(
         rank=rank,
         doc_id=fields["id"],
@@ -127,20 +108,8 @@ def _hit(rank: int, hit: WhooshHit, sort: str) -> Hit:
         outlet=fields.get("outlet_name"),
         url=fields.get("url"),
         score=round(hit.score, 4) if sort == "relevance" and hit.score is not None else None,
-        snippet=_snippet(hit, fields.get("body", "")),
+        snippet=snippet(fields.get("body", ""), terms, analyzer),
     )
-
-
-def _snippet(hit: WhooshHit, body: str) -> Snippet:
-    marked = hit.highlights("body", text=body, top=2) if body else ""
-    if not marked:
-        lead = body[:SNIPPET_CHARS].rsplit(" ", 1)[0] if len(body) > SNIPPET_CHARS else body
-        return Snippet(((" ".join(lead.split()) + (" …" if len(body) > SNIPPET_CHARS else ""), False),))
-    pieces: list[tuple[str, bool]] = []
-    for index, part in enumerate(" ".join(marked.split()).replace(_CLOSE, _OPEN).split(_OPEN)):
-        if part:
-            pieces.append((part, index % 2 == 1))
-    return Snippet(tuple(pieces))
 
 
 def _counts(groups: dict[Any, int]) -> tuple[dict[str, int], int]:
@@ -196,8 +165,8 @@ def statistics(ix: Index) -> Statistics:
         documents=len(live),
         outlets=_counts(outlets)[0],
         years=dict(sorted(_counts(years)[0].items())),
-        first_date=min(when).isoformat() if when else None,
-        last_date=max(when).isoformat() if when else None,
+        first_date=min(when).date().isoformat() if when else None,
+        last_date=max(when).date().isoformat() if when else None,
         undated=tuple(sorted(undated)),
         no_outlet=tuple(sorted(no_outlet)),
     )

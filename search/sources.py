@@ -15,7 +15,7 @@ from pathlib import Path
 from bs4 import UnicodeDammit
 
 from .dates import parse_date
-from .documents import RawDocument, Sidecar
+from .documents import RawDocument, Sidecar, Skipped
 from .errors import SourceError
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -33,19 +33,6 @@ class SourceFile:
     doc_id: str
     path: Path
     stamp: str
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file left out of the index, and why.
-
-    `failed` is true for a document that could not be read; false for a file
-    that is not a document at all (it is only ignored).
-    """
-
-    doc_id: str
-    reason: str
-    failed: bool = True
 
 
 def sidecar_path(path: Path) -> Path:

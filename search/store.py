@@ -99,11 +99,11 @@ class IndexStore:
         os.replace(temporary, self.folder / MANIFEST)
 
     @contextmanager
-    def write_lock(self, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the archive's write lock, waiting up to `timeout` seconds."""
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / LOCK, "a+b") as handle:
-            deadline = time.monotonic() + timeout
+            deadline = time.monotonic() + (LOCK_TIMEOUT if timeout is None else timeout)
             while True:
                 try:
                     fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
