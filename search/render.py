@@ -23,6 +23,11 @@ def plain_mark(text: str) -> str:
     return f"**{text}**"
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """'1 file', '2 files'; '1 was', '2 were'."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _day(iso: str | None) -> str:
     return iso[:10] if iso else "undated"
 
@@ -170,7 +175,7 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     if report.rules_changed:
         yield "The cleaning rules changed: every document was cleaned again."
     if report.recleaned:
-        yield f"{len(report.recleaned)} other documents cleaned again (their outlet's repeated lines changed)."
+        yield f"{_count(len(report.recleaned), 'other document')} cleaned again (their outlet's repeated lines changed)."
     for item in report.skipped:
         yield f"  skipped {item.doc_id}: {item.reason}"
     if report.undated:
@@ -178,7 +183,7 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     if report.no_outlet:
         yield f"No outlet found for {len(report.no_outlet)}: " + ", ".join(report.no_outlet)
     if failed:
-        yield f"{len(failed)} documents could not be read; the rest are indexed."
+        yield f"{_count(len(failed), 'document')} could not be read; the rest are indexed."
 
 
 def index_report_json(report: IndexReport) -> dict[str, Any]:
@@ -198,7 +203,8 @@ def index_report_json(report: IndexReport) -> dict[str, Any]:
 
 
 def add_report_lines(report: AddReport) -> Iterator[str]:
-    yield f"Copied {len(report.copied)} files into raw/; {len(report.already_there)} were there already."
+    yield (f"Copied {_count(len(report.copied), 'file')} into raw/; "
+           f"{_count(len(report.already_there), 'was', 'were')} there already.")
     for item in report.refused:
         yield f"  not added {item.doc_id}: {item.reason}"
     if report.index:

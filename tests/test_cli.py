@@ -112,7 +112,7 @@ def test_add_copies_writes_a_sidecar_and_indexes(invoke: Invoke, home: Path, tmp
     source = write(tmp_path / "in" / "tass note.txt", "Lavrov meets Dačić\n\nLavrov met Dačić in Moscow to discuss gas.")
     result = invoke("add", str(source), "--outlet", "TASS", "--date", "2023-04-05", "--url", "https://tass.com/1")
     assert result.exit_code == 0, result.output
-    assert "Copied 1 files into raw/" in result.stdout
+    assert "Copied 1 file into raw/; 0 were there already." in result.stdout
     assert json.loads((home / "raw" / "tass note.txt.meta.json").read_text()) == {
         "outlet": "TASS", "date": "2023-04-05", "url": "https://tass.com/1"}
     hit = json.loads(invoke("query", "dacic", "--json").stdout)["hits"][0]
@@ -138,7 +138,7 @@ def test_add_never_overwrites_a_different_file(invoke: Invoke, home: Path, tmp_p
     assert result.exit_code == 1 and "exists with other content" in result.stdout
     assert (home / "raw" / "003_c724ab5fffc3b5c0.txt").read_bytes() == original
     same = invoke("add", str(home / "raw" / "003_c724ab5fffc3b5c0.txt"), "--outlet", "European Pravda")
-    assert same.exit_code == 0 and "1 were there already" in same.stdout
+    assert same.exit_code == 0 and "Copied 0 files into raw/; 1 was there already." in same.stdout
     assert json.loads(invoke("show", "003_c724ab5fffc3b5c0.txt", "--json").stdout)["outlet"] == "European Pravda"
 
 
