@@ -88,8 +88,9 @@ class Archive:
         """Build the index if there is none yet; None if there was one."""
         return None if self.store.exists() else self.update(progress)
 
-    def add(self, paths: list[Path], metadata: dict[str, str] | None = None,
-            progress: Progress | None = None) -> AddReport:
+    def add(
+        self, paths: list[Path], metadata: dict[str, str] | None = None, progress: Progress | None = None
+    ) -> AddReport:
         """Copy files (or a folder's documents) into raw/, note their metadata, index them."""
         from .sources import NOT_A_DOCUMENT, is_document_name, parse_sidecar, write_sidecar
 
@@ -127,7 +128,9 @@ class Archive:
             report.already_there.append(doc_id)
             return target
         if target.exists():
-            report.refused.append(Skipped(str(source), f"raw/{doc_id} exists with other content; rename the file to add it"))
+            report.refused.append(
+                Skipped(str(source), f"raw/{doc_id} exists with other content; rename the file to add it")
+            )
             return None
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.adding")
@@ -179,4 +182,3 @@ class Archive:
         with self.store.open().reader() as reader:
             repetition = Repetition(reader, self.rules.repeat_min_docs, [], [])
             return finish(prepared, self.rules, repetition.is_repeated)
-

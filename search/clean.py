@@ -83,13 +83,15 @@ def _first_paragraph(lines: tuple[Line, ...]) -> int:
 
 def cut_tail(draft: Draft, ctx: Context) -> Draft:
     """Drop a footer (contact block, appeal, comments) from its first line on."""
-    start = _first_paragraph(draft.lines) + 1
     tails = ctx.rules.of_kind("tail")
-    for index in range(start, len(draft.lines)):
-        hit = next((t for t in tails if t.matches(draft.lines[index].text)), None)
-        if hit:
-            return draft.drop(lambda i, _: hit.name if i >= index else None)
-    return draft
+    found = (
+        (index, tail.name)
+        for index in range(_first_paragraph(draft.lines) + 1, len(draft.lines))
+        for tail in tails
+        if tail.matches(draft.lines[index].text)
+    )
+    start, why = next(found, (len(draft.lines), ""))
+    return draft.drop(lambda index, _: why if index >= start else None)
 
 
 def drop_boilerplate(draft: Draft, ctx: Context) -> Draft:
@@ -106,7 +108,7 @@ def _cut_suffixes(draft: Draft, ctx: Context) -> Draft:
         for suffix in ctx.rules.of_kind("suffix"):
             cut = suffix.cut_suffix(text)
             if cut != text:
-                removed.append(Removal(suffix.name, text[len(cut):].strip(), line.position))
+                removed.append(Removal(suffix.name, text[len(cut) :].strip(), line.position))
                 text = cut
         lines.append(replace(line, text=text))
     return replace(draft, lines=tuple(lines), removed=tuple(removed))
@@ -152,8 +154,10 @@ def take_header(draft: Draft, ctx: Context) -> Draft:
     for index, line in enumerate(header):
         if _label(labels, line.text):
             continue
-        if ctx.known_title is None and _title_like(line.text, ctx) or (
-            ctx.known_title is not None and _same_text(line.text, ctx.known_title)
+        if (
+            ctx.known_title is None
+            and _title_like(line.text, ctx)
+            or (ctx.known_title is not None and _same_text(line.text, ctx.known_title))
         ):
             title_at = index
         break
@@ -182,8 +186,7 @@ def _same_text(a: str, b: str) -> bool:
 def drop_runs(draft: Draft, ctx: Context) -> Draft:
     """Drop runs of very short lines: menus, tag lists, payment widgets."""
     short = [
-        len(line.text.split()) <= ctx.rules.run_max_words and not SENTENCE_END.search(line.text)
-        for line in draft.lines
+        len(line.text.split()) <= ctx.rules.run_max_words and not SENTENCE_END.search(line.text) for line in draft.lines
     ]
     in_run = [False] * len(short)
     start = 0

@@ -21,14 +21,25 @@ from .errors import SearchError
 from .indexer import IndexReport, Progress
 from .query import SORTS, SearchRequest
 from .render import (
-    add_report_json, add_report_lines, article_json, article_lines, document_json, document_lines,
-    index_report_json, index_report_lines, plain_mark, results_json, results_lines, stats_json, stats_lines,
+    add_report_json,
+    add_report_lines,
+    article_json,
+    article_lines,
+    document_json,
+    document_lines,
+    index_report_json,
+    index_report_lines,
+    plain_mark,
+    results_json,
+    results_lines,
+    stats_json,
+    stats_lines,
 )
 
 PROGRESS_MIN_FILES = 200
 
 
-class DateBound(click.ParamType):
+class DateBound(click.ParamType):  # type: ignore[type-arg]  # generic only from Click 8.2
     """A date as people type it (2021, 2021-02, Feb 2021, 3 February 2021)."""
 
     name = "date"
@@ -59,8 +70,13 @@ class SearchGroup(click.Group):
 
 
 @click.group(cls=SearchGroup)
-@click.option("--home", type=click.Path(path_type=Path), envvar=HOME_VARIABLE, show_envvar=True,
-              help="Archive folder holding raw/ and index/ (default: the current folder).")
+@click.option(
+    "--home",
+    type=click.Path(path_type=Path),
+    envvar=HOME_VARIABLE,
+    show_envvar=True,
+    help="Archive folder holding raw/ and index/ (default: the current folder).",
+)
 @click.version_option(package_name="news-search")
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None) -> None:
@@ -165,7 +181,16 @@ def _show_index_report(report: IndexReport, as_json: bool) -> None:
 @click.option("--author", help="Author of the document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
-def add(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, **metadata: str | None) -> None:
+def add(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    outlet: str | None,
+    date: str | None,
+    title: str | None,
+    url: str | None,
+    author: str | None,
+    as_json: bool,
+) -> None:
     """Copy files (or the documents of a folder) into raw/ and index them.
 
     Metadata given here goes into a sidecar next to each copy. A different
@@ -174,6 +199,7 @@ def add(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, **metadata: 
     Example: search add ~/Downloads/tass-2024-10-20.html --outlet TASS
     """
     for progress in _progress():
+        metadata = {"outlet": outlet, "date": date, "title": title, "url": url, "author": author}
         report = _archive(ctx).add(list(paths), {k: v for k, v in metadata.items() if v}, progress)
     if as_json:
         _echo_json(add_report_json(report))
@@ -186,7 +212,9 @@ def add(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, **metadata: 
 
 @cli.command()
 @click.argument("words", nargs=-1)
-@click.option("--from", "date_from", type=DateBound(), help="Earliest date, inclusive: 2021, 2021-02, Feb 2021, 2021-02-03.")
+@click.option(
+    "--from", "date_from", type=DateBound(), help="Earliest date, inclusive: 2021, 2021-02, Feb 2021, 2021-02-03."
+)
 @click.option("--to", "date_to", type=DateBound(), help="Latest date, inclusive: --to 2021 means to the end of 2021.")
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeat for several).")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
@@ -194,8 +222,17 @@ def add(ctx: click.Context, paths: tuple[Path, ...], as_json: bool, **metadata: 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--explain", is_flag=True, help="Show the query Whoosh runs instead of running it.")
 @click.pass_context
-def query(ctx: click.Context, words: tuple[str, ...], date_from: Period | None, date_to: Period | None,
-          outlets: tuple[str, ...], sort: str, limit: int, as_json: bool, explain: bool) -> None:
+def query(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    date_from: Period | None,
+    date_to: Period | None,
+    outlets: tuple[str, ...],
+    sort: str,
+    limit: int,
+    as_json: bool,
+    explain: bool,
+) -> None:
     """Search the archive. Words are ANDed; the query language has OR, NOT,
     "phrases", title:word, outlet:word and wildcards (vuč*).
 

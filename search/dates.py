@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from dateutil import parser as dateparser
 
@@ -76,7 +76,7 @@ def parse_date(text: str) -> Found | None:
     has_time = re.search(r"\d:\d{2}", cleaned) is not None
     written = when.isoformat() if has_time else when.date().isoformat()
     if when.tzinfo is not None:
-        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+        when = when.astimezone(UTC).replace(tzinfo=None)
     return Found(when, written)
 
 
@@ -86,7 +86,7 @@ def _parse(text: str) -> datetime:
         return datetime.fromisoformat(text)
     text = re.sub(r"(?<=\d)\.(?=\s|$)|\s[-–—|]\s|(?<=\d)(st|nd|rd|th)\b", " ", text)
     # dateutil fills missing fields from `default`: two defaults expose them.
-    first = dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
+    first: datetime = dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
     second = dateparser.parse(text, dayfirst=True, default=datetime(2001, 2, 2))
     if first != second:
         raise ValueError(f"{text!r} is not a complete date")

@@ -12,10 +12,10 @@ is in `raw/`, not on the order in which files were added.
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from whoosh.index import Index
 from whoosh.reading import IndexReader
@@ -96,7 +96,9 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, rules_changed: bool, progress
         batch = _prepare_all(stale, rules, report, progress)
         removed = sorted(set(known) - set(files))
         replaced = [known[i].docnum for i in [*batch, *removed] if i in known]
-        counts = Repetition(reader, rules.repeat_min_docs, _stored_keys(reader, replaced), (p.line_keys for p in batch.values()))
+        counts = Repetition(
+            reader, rules.repeat_min_docs, _stored_keys(reader, replaced), (p.line_keys for p in batch.values())
+        )
         again = _holders(reader, counts.flipped(), known) - set(batch) - set(removed)
         recleaned = _prepare_all([files[i] for i in sorted(again)], rules, report, None)
         articles = [finish(p, rules, counts.is_repeated) for p in (batch | recleaned).values()]
@@ -127,7 +129,9 @@ def _text(value: bytes | str) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
-def _prepare_all(files: list[SourceFile], rules: Rules, report: IndexReport, progress: Progress | None) -> dict[str, Prepared]:
+def _prepare_all(
+    files: list[SourceFile], rules: Rules, report: IndexReport, progress: Progress | None
+) -> dict[str, Prepared]:
     prepared: dict[str, Prepared] = {}
     for done, source in enumerate(files, 1):
         try:
@@ -146,7 +150,9 @@ def _stored_keys(reader: IndexReader, docnums: list[int]) -> list[list[str]]:
 class Repetition:
     """How many documents of an outlet carry each line, once the batch is written."""
 
-    def __init__(self, reader: IndexReader, min_docs: int, old: Iterable[Iterable[str]], new: Iterable[Iterable[str]]) -> None:
+    def __init__(
+        self, reader: IndexReader, min_docs: int, old: Iterable[Iterable[str]], new: Iterable[Iterable[str]]
+    ) -> None:
         self.reader = reader
         self.min_docs = min_docs
         self.delta: Counter[str] = Counter()
@@ -163,7 +169,8 @@ class Repetition:
     def flipped(self) -> set[str]:
         """Lines whose status as boilerplate the batch changes."""
         return {
-            key for key, change in self.delta.items()
+            key
+            for key, change in self.delta.items()
             if (self.before[key] >= self.min_docs) != (self.before[key] + change >= self.min_docs)
         }
 
@@ -172,7 +179,7 @@ def _live_frequency(reader: IndexReader, key: str) -> int:
     if ("lines", key) not in reader:
         return 0
     if not reader.has_deletions():
-        return reader.doc_frequency("lines", key)
+        return int(reader.doc_frequency("lines", key))
     return sum(1 for _ in reader.postings("lines", key).all_ids())
 
 
@@ -186,7 +193,9 @@ def _holders(reader: IndexReader, keys: set[str], known: dict[str, Known]) -> se
     return holders
 
 
-def _classify(report: IndexReport, articles: list[Article], known: dict[str, Known], recleaned: dict[str, Prepared]) -> None:
+def _classify(
+    report: IndexReport, articles: list[Article], known: dict[str, Known], recleaned: dict[str, Prepared]
+) -> None:
     for article in articles:
         if article.doc_id in recleaned:
             report.recleaned.append(article.doc_id)

@@ -18,19 +18,69 @@ from bs4.element import NavigableString
 from .documents import Block, PageMeta, ParsedDocument, RawDocument
 
 DROP_TAGS = (
-    "script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside",
-    "form", "iframe", "button", "select", "input", "textarea", "figure", "figcaption", "menu",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "figure",
+    "figcaption",
+    "menu",
 )
 BLOCK_TAGS = {
-    "p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-    "ol", "blockquote", "pre", "table", "tr", "td", "th", "dd", "dt", "dl", "br", "hr", "body",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "dd",
+    "dt",
+    "dl",
+    "br",
+    "hr",
+    "body",
 }
 CONTAINERS = ('[itemprop="articleBody"]', "article", "main", '[role="main"]')
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle"}
 DATE_META = (
-    "article:published_time", "og:published_time", "datepublished", "date", "pubdate",
-    "publishdate", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date",
-    "parsely-pub-date", "article.published", "publication_date",
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "date",
+    "pubdate",
+    "publishdate",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+    "article.published",
+    "publication_date",
 )
 
 
@@ -60,10 +110,17 @@ def page_meta(soup: BeautifulSoup) -> PageMeta:
     title_tag = soup.find("title")
     publisher = ld.get("publisher")
     return PageMeta(
-        title=_first(ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"),
-                     title_tag.get_text(" ", strip=True) if title_tag else None),
-        date_text=_first(ld.get("datePublished"), *(metas.get(k) for k in DATE_META),
-                         time_tag["datetime"] if isinstance(time_tag, Tag) else None),
+        title=_first(
+            ld.get("headline"),
+            metas.get("og:title"),
+            metas.get("twitter:title"),
+            title_tag.get_text(" ", strip=True) if title_tag else None,
+        ),
+        date_text=_first(
+            ld.get("datePublished"),
+            *(metas.get(k) for k in DATE_META),
+            time_tag["datetime"] if isinstance(time_tag, Tag) else None,
+        ),
         outlet=_first(metas.get("og:site_name"), _name(publisher)),
         url=_first(canonical["href"] if isinstance(canonical, Tag) else None, metas.get("og:url")),
         author=_first(_name(ld.get("author")), metas.get("author"), metas.get("article:author")),

@@ -48,8 +48,13 @@ class SearchRequest:
             )
 
     @classmethod
-    def build(cls, text: str = "", date_from: str | Period | None = None,
-              date_to: str | Period | None = None, **options: object) -> SearchRequest:
+    def build(
+        cls,
+        text: str = "",
+        date_from: str | Period | None = None,
+        date_to: str | Period | None = None,
+        **options: object,
+    ) -> SearchRequest:
         """A request from dates as people type them: `--from 2021` means 1 January 2021."""
         start = _period(date_from).start if date_from else None
         end = _period(date_to).end if date_to else None
@@ -91,7 +96,7 @@ def _check_syntax(text: str) -> None:
         if name not in QUERY_FIELDS:
             raise QueryError(
                 f"unknown field {name!r} in {text!r}; fields are {', '.join(QUERY_FIELDS)} "
-                '(put text with a colon in quotes)'
+                "(put text with a colon in quotes)"
             )
 
 

@@ -76,8 +76,9 @@ def results_json(results: SearchResults) -> dict[str, Any]:
     }
 
 
-def _metadata_lines(title: str | None, date: str | None, date_source: str, outlet: str | None,
-                    url: str | None, author: str | None) -> Iterator[str]:
+def _metadata_lines(
+    title: str | None, date: str | None, date_source: str, outlet: str | None, url: str | None, author: str | None
+) -> Iterator[str]:
     yield f"title:  {title or '(not found)'}"
     yield f"date:   {date or '(not found)'}" + (f"  [from {date_source}]" if date else "")
     yield f"outlet: {outlet or '(not found)'}"
@@ -87,8 +88,9 @@ def _metadata_lines(title: str | None, date: str | None, date_source: str, outle
 
 
 def article_lines(article: Article, removed: bool = False) -> Iterator[str]:
-    yield from _metadata_lines(article.title, article.date_text, article.date_source, article.outlet,
-                               article.url, article.author)
+    yield from _metadata_lines(
+        article.title, article.date_text, article.date_source, article.outlet, article.url, article.author
+    )
     yield ""
     yield article.body
     if removed:
@@ -175,11 +177,14 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     if report.rules_changed:
         yield "The cleaning rules changed: every document was cleaned again."
     if report.recleaned:
-        yield f"{_count(len(report.recleaned), 'other document')} cleaned again (their outlet's repeated lines changed)."
+        others = _count(len(report.recleaned), "other document")
+        yield f"{others} cleaned again (lines repeated in their outlet changed)."
     for item in report.skipped:
         yield f"  skipped {item.doc_id}: {item.reason}"
     if report.undated:
-        yield f"No date found for {len(report.undated)} (give one in a sidecar, see README): " + ", ".join(report.undated)
+        yield f"No date found for {len(report.undated)} (give one in a sidecar, see README): " + ", ".join(
+            report.undated
+        )
     if report.no_outlet:
         yield f"No outlet found for {len(report.no_outlet)}: " + ", ".join(report.no_outlet)
     if failed:
@@ -203,8 +208,10 @@ def index_report_json(report: IndexReport) -> dict[str, Any]:
 
 
 def add_report_lines(report: AddReport) -> Iterator[str]:
-    yield (f"Copied {_count(len(report.copied), 'file')} into raw/; "
-           f"{_count(len(report.already_there), 'was', 'were')} there already.")
+    yield (
+        f"Copied {_count(len(report.copied), 'file')} into raw/; "
+        f"{_count(len(report.already_there), 'was', 'were')} there already."
+    )
     for item in report.refused:
         yield f"  not added {item.doc_id}: {item.reason}"
     if report.index:

@@ -79,11 +79,11 @@ class Rules:
 
 def load_rules(archive_rules: Path | None = None) -> Rules:
     """The shipped rules, extended by an archive's `rules.toml` if it has one."""
-    texts = [SHIPPED.read_bytes()]
+    layers = [(SHIPPED, SHIPPED.read_bytes())]
     if archive_rules is not None and archive_rules.is_file():
-        texts.append(archive_rules.read_bytes())
+        layers.append((archive_rules, archive_rules.read_bytes()))
     data: dict[str, Any] = {"boilerplate": [], "outlets": []}
-    for origin, raw in zip((SHIPPED, archive_rules), texts):
+    for origin, raw in layers:
         try:
             layer = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -92,9 +92,9 @@ def load_rules(archive_rules: Path | None = None) -> Rules:
         data["outlets"] += layer.pop("outlets", [])
         data.update(layer)
     try:
-        return _compile(data, hashlib.sha1(b"\0".join(texts)).hexdigest())
+        return _compile(data, hashlib.sha1(b"\0".join(raw for _, raw in layers)).hexdigest())
     except (KeyError, TypeError, ValueError, re.error) as exc:
-        where = archive_rules if len(texts) > 1 else SHIPPED
+        where = layers[-1][0]
         raise SourceError(f"{where}: bad rule ({exc}); see the comments in {SHIPPED}") from exc
 
 

@@ -6,8 +6,8 @@ the whole archive at a glance (`statistics`).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from whoosh import scoring, sorting
@@ -19,7 +19,6 @@ from whoosh.searching import Searcher
 from .errors import UnknownDocument
 from .query import SearchRequest, build_filter, parse_text
 from .snippets import Snippet, snippet
-
 
 
 @dataclass(frozen=True)
@@ -80,8 +79,13 @@ def run(ix: Index, request: SearchRequest) -> SearchResults:
         filters = build_filter(request, known_outlets(searcher))
         facets = {"outlet": sorting.FieldFacet("outlet_name"), "year": sorting.FieldFacet("year")}
         results = searcher.search(
-            query, filter=filters, limit=request.limit, sortedby=_sort_keys(request.sort),
-            groupedby=facets, maptype=sorting.Count, terms=True,
+            query,
+            filter=filters,
+            limit=request.limit,
+            sortedby=_sort_keys(request.sort),
+            groupedby=facets,
+            maptype=sorting.Count,
+            terms=True,
         )
         analyzer = ix.schema["body"].analyzer
         hits = tuple(_hit(rank, hit, request.sort, analyzer) for rank, hit in enumerate(results[: request.limit], 1))
@@ -141,34 +145,22 @@ def document(ix: Index, doc_id: str) -> StoredDocument:
 
 
 def statistics(ix: Index) -> Statistics:
-    """Counts by outlet and year, the date span and the undated documents."""
+    """Counts by outlet and year, the date span and the undated documents,
+    read from the columns rather than from every stored document."""
     with ix.searcher() as searcher:
         reader = searcher.reader()
         live = [n for n in range(reader.doc_count_all()) if not reader.is_deleted(n)]
-        columns = {name: reader.column_reader(name) for name in ("id", "outlet_name", "year")} if live else {}
-        dates = reader.column_reader("date", translate=True) if live else None
-        dated_column = reader.column_reader("dated") if live else None
-        outlets: dict[Any, int] = {}
-        years: dict[Any, int] = {}
-        undated, no_outlet, when = [], [], []
-        for n in live:
-            doc_id = _text(columns["id"][n])
-            outlets[columns["outlet_name"][n]] = outlets.get(columns["outlet_name"][n], 0) + 1
-            years[columns["year"][n]] = years.get(columns["year"][n], 0) + 1
-            if not columns["outlet_name"][n]:
-                no_outlet.append(doc_id)
-            if dated_column is not None and dated_column[n]:
-                when.append(dates[n])
-            else:
-                undated.append(doc_id)
-    return Statistics(
-        documents=len(live),
-        outlets=_counts(outlets)[0],
-        years=dict(sorted(_counts(years)[0].items())),
-        first_date=min(when).date().isoformat() if when else None,
-        last_date=max(when).date().isoformat() if when else None,
-        undated=tuple(sorted(undated)),
-        no_outlet=tuple(sorted(no_outlet)),
-    )
-
-
+        if not live:
+            return Statistics(0, {}, {}, None, None, (), ())
+        ids, outlets, years, dated = (reader.column_reader(name) for name in ("id", "outlet_name", "year", "dated"))
+        dates = reader.column_reader("date", translate=True)
+        when = [dates[n] for n in live if dated[n]]
+        return Statistics(
+            documents=len(live),
+            outlets=_counts(Counter(outlets[n] for n in live))[0],
+            years=dict(sorted(_counts(Counter(years[n] for n in live))[0].items())),
+            first_date=min(when).date().isoformat() if when else None,
+            last_date=max(when).date().isoformat() if when else None,
+            undated=tuple(sorted(_text(ids[n]) for n in live if not dated[n])),
+            no_outlet=tuple(sorted(_text(ids[n]) for n in live if not outlets[n])),
+        )

@@ -52,7 +52,7 @@ def snippet(body: str, terms: set[str], analyzer: Analyzer) -> Snippet:
             pieces.append((" … " if number else "… ", False))
         cursor = start
         for match in (m for m in matches if start <= m.start and m.end <= end):
-            pieces += [(body[cursor:match.start], False), (body[match.start:match.end], True)]
+            pieces += [(body[cursor : match.start], False), (body[match.start : match.end], True)]
             cursor = match.end
         pieces.append((body[cursor:end], False))
     if end < len(body):

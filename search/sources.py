@@ -143,19 +143,18 @@ def parse_sidecar(data: bytes, name: str) -> Sidecar:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"sidecar {name} is not valid JSON ({exc})") from exc
     if not isinstance(fields, dict):
-        raise SourceError(f"sidecar {name} must hold a JSON object such as {{\"date\": \"2024-10-20\"}}")
+        raise SourceError(f'sidecar {name} must hold a JSON object such as {{"date": "2024-10-20"}}')
     unknown = sorted(set(fields) - set(SIDECAR_FIELDS))
     if unknown:
         raise SourceError(f"sidecar {name} has unknown keys {unknown}; allowed: {', '.join(SIDECAR_FIELDS)}")
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise SourceError(f"sidecar {name}: {key} must be a string, not {type(value).__name__}")
-    values = {k: v.strip() or None for k, v in fields.items() if v is not None}
-    date = None
-    if values.get("date"):
-        date = parse_date(values["date"])
-        if date is None:
-            raise SourceError(f"sidecar {name}: date {values['date']!r} is not a date; write it as 2024-10-20")
+    values: dict[str, str | None] = {k: v.strip() or None for k, v in fields.items() if v is not None}
+    written = values.get("date")
+    date = parse_date(written) if written else None
+    if written and date is None:
+        raise SourceError(f"sidecar {name}: date {written!r} is not a date; write it as 2024-10-20")
     return Sidecar(
         title=values.get("title"),
         date=date.when if date else None,

@@ -37,37 +37,56 @@ MOSCOW_TIMES_BOILERPLATE = [
     "We, the journalists of The Moscow Times, refuse to be silenced.",
     "Your support, no matter how small, makes a world of difference.",
     "By supporting The Moscow Times, you're defending open, independent journalism",
-    "Once", "Monthly", "Annual", "Continue", "paiment methods",
-    "Not ready to support today?", "Remind me later.", "Read more",
+    "Once",
+    "Monthly",
+    "Annual",
+    "Continue",
+    "paiment methods",
+    "Not ready to support today?",
+    "Remind me later.",
+    "Read more",
 ]
 
 GOLDEN = {
     "000_bb139807f14e536b.txt": dict(
         title="Telephone conversation with the President of the Russian Federation",
-        date="2020-09-10T11:34:00", date_source="dateline", outlet="Presidency of the Republic of Serbia",
+        date="2020-09-10T11:34:00",
+        date_source="dateline",
+        outlet="Presidency of the Republic of Serbia",
         boilerplate=["Press Releases", *PRESIDENCY_FOOTER],
         metadata_lines=["10.09.2020. - 11:34", "Belgarde, 10th September 2020"],
     ),
     "001_0d2a95f237a9080f.txt": dict(
         title="Telephone conversation with the President of the Russian Federation",
-        date="2021-02-03T14:31:00", date_source="dateline", outlet="Presidency of the Republic of Serbia",
+        date="2021-02-03T14:31:00",
+        date_source="dateline",
+        outlet="Presidency of the Republic of Serbia",
         boilerplate=["Press Releases", *PRESIDENCY_FOOTER],
         metadata_lines=["03.02.2021. - 14:31", "3rd February 2021"],
     ),
     "002_87ee450b78c6a74d.txt": dict(
         title="Visit of the Minister of Foreign Affairs of the Russian Federation",
-        date="2020-12-15T18:55:00", date_source="dateline", outlet="Presidency of the Republic of Serbia",
+        date="2020-12-15T18:55:00",
+        date_source="dateline",
+        outlet="Presidency of the Republic of Serbia",
         boilerplate=["Photo: Presidency of Serbia / Dimitrije Goll", *PRESIDENCY_FOOTER],
         metadata_lines=["15.12.2020. - 18:55"],
     ),
     "003_c724ab5fffc3b5c0.txt": dict(
-        title=None, date="2024-10-20", date_source="dateline", outlet=None,
-        boilerplate=[], metadata_lines=[],
+        title=None,
+        date="2024-10-20",
+        date_source="dateline",
+        outlet=None,
+        boilerplate=[],
+        metadata_lines=[],
     ),
     "004_c9068389083bc5e7.txt": dict(
         title="Serbian President Speaks to Putin for First Time in 2.5 Years – Presidency",
-        date="2024-10-20", date_source="sidecar", outlet="The Moscow Times",
-        boilerplate=MOSCOW_TIMES_BOILERPLATE, metadata_lines=[],
+        date="2024-10-20",
+        date_source="sidecar",
+        outlet="The Moscow Times",
+        boilerplate=MOSCOW_TIMES_BOILERPLATE,
+        metadata_lines=[],
     ),
 }
 
@@ -104,7 +123,11 @@ def test_sample_metadata(doc_id: str) -> None:
     golden = GOLDEN[doc_id]
     article, _ = _clean(doc_id)
     assert (article.title, article.date_text, article.date_source, article.outlet) == (
-        golden["title"], golden["date"], golden["date_source"], golden["outlet"])
+        golden["title"],
+        golden["date"],
+        golden["date_source"],
+        golden["outlet"],
+    )
 
 
 def test_share_residue_is_cut_from_the_end_of_a_paragraph() -> None:

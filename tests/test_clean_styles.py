@@ -32,9 +32,21 @@ def test_text_dump_of_a_wire_service() -> None:
     ]
     for sentence in kept:
         assert sentence in article.body
-    for boilerplate in ["Home", "Sport", "We use cookies", "Accept", "Read more", "Share on Facebook", "Tweet",
-                        "Photo by", "Tags:", "Related stories", "Gas prices climb again", "All rights reserved",
-                        "By Jana Kovač"]:
+    for boilerplate in [
+        "Home",
+        "Sport",
+        "We use cookies",
+        "Accept",
+        "Read more",
+        "Share on Facebook",
+        "Tweet",
+        "Photo by",
+        "Tags:",
+        "Related stories",
+        "Gas prices climb again",
+        "All rights reserved",
+        "By Jana Kovač",
+    ]:
         assert boilerplate not in article.body, boilerplate
     assert article.outlet is None  # nothing in the text names it: reported, not guessed
 
@@ -54,11 +66,25 @@ def test_html_page_with_json_ld_and_open_graph() -> None:
         "the energy ministry said on Tuesday.",
         "The ministry said the Caspian route could carry up to 20 million tonnes a year.",
     ]
-    for kept in ["Pressure from sanctions", "Volumes fell by a tenth in May.", "Insurance costs doubled.",
-                 '"We cannot depend on one corridor," a ministry official said.']:
+    for kept in [
+        "Pressure from sanctions",
+        "Volumes fell by a tenth in May.",
+        "Insurance costs doubled.",
+        '"We cannot depend on one corridor," a ministry official said.',
+    ]:
         assert kept in paragraphs
-    for gone in ["By Aliya", "Economy", "We use cookies", "tanker in the port", "Subscribe", "Share this article",
-                 "Most read", "Tenge slides", "All rights reserved", "window.ads"]:
+    for gone in [
+        "By Aliya",
+        "Economy",
+        "We use cookies",
+        "tanker in the port",
+        "Subscribe",
+        "Share this article",
+        "Most read",
+        "Tenge slides",
+        "All rights reserved",
+        "window.ads",
+    ]:
         assert gone not in article.body, gone
 
 
@@ -79,15 +105,24 @@ def test_sidecar_overrides_what_extraction_finds(tmp_path: Path) -> None:
     write(tmp_path / "page.html.meta.json", '{"outlet": "Steppe Post (print)", "date": "15 June 2022", "title": "T"}')
     article = clean(page)
     assert (article.outlet, article.date_text, article.date_source, article.title) == (
-        "Steppe Post (print)", "2022-06-15", "sidecar", "T")
+        "Steppe Post (print)",
+        "2022-06-15",
+        "sidecar",
+        "T",
+    )
 
 
 def test_archive_rules_extend_the_shipped_ones(tmp_path: Path) -> None:
-    doc = write(tmp_path / "raw" / "n.txt", "Headline here\n\nA paragraph of the article that stays.\n"
-                "Listen to our podcast on every platform\n")
-    rules_file = write(tmp_path / "rules.toml", '[[boilerplate]]\nclass = "podcast plug"\nwhere = "line"\n'
-                       "patterns = ['^listen to our podcast']\n\n[[outlets]]\nname = \"Nova\"\n"
-                       "fingerprints = ['podcast on every platform']\n")
+    doc = write(
+        tmp_path / "raw" / "n.txt",
+        "Headline here\n\nA paragraph of the article that stays.\nListen to our podcast on every platform\n",
+    )
+    rules_file = write(
+        tmp_path / "rules.toml",
+        '[[boilerplate]]\nclass = "podcast plug"\nwhere = "line"\n'
+        "patterns = ['^listen to our podcast']\n\n[[outlets]]\nname = \"Nova\"\n"
+        "fingerprints = ['podcast on every platform']\n",
+    )
     rules = load_rules(rules_file)
     article = finish(prepare(SourceFile("n.txt", doc, ""), rules), rules, never_repeated)
     assert "podcast" not in article.body
@@ -95,9 +130,14 @@ def test_archive_rules_extend_the_shipped_ones(tmp_path: Path) -> None:
     assert article.outlet == "Nova"
 
 
-@pytest.mark.parametrize("bad", ["[[boilerplate]]\nclass = 'x'\nwhere = 'nowhere'\npatterns = ['a']\n",
-                                 "[[boilerplate]]\nclass = 'x'\nwhere = 'line'\npatterns = ['(']\n",
-                                 "not toml ["])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "[[boilerplate]]\nclass = 'x'\nwhere = 'nowhere'\npatterns = ['a']\n",
+        "[[boilerplate]]\nclass = 'x'\nwhere = 'line'\npatterns = ['(']\n",
+        "not toml [",
+    ],
+)
 def test_a_broken_rules_file_is_named_in_the_error(tmp_path: Path, bad: str) -> None:
     from search.errors import SourceError
 

@@ -61,7 +61,9 @@ def test_index_reports_counts_and_exit_status(invoke: Invoke, home: Path) -> Non
     second = invoke("index", "--json")
     assert second.exit_code == 1
     data = json.loads(second.stdout)
-    assert data["unchanged"] == 5 and data["skipped"] == [{"id": "blob.txt", "reason": "a binary file, not text", "failed": True}]
+    assert data["unchanged"] == 5 and data["skipped"] == [
+        {"id": "blob.txt", "reason": "a binary file, not text", "failed": True}
+    ]
 
 
 def test_rebuild(invoke: Invoke) -> None:
@@ -103,18 +105,25 @@ def test_stats(invoke: Invoke) -> None:
         "documents": 5,
         "outlets": {"Presidency of the Republic of Serbia": 3, "The Moscow Times": 1},
         "years": {"2020": 2, "2021": 1, "2024": 2},
-        "first_date": "2020-09-10", "last_date": "2024-10-20", "undated": [],
+        "first_date": "2020-09-10",
+        "last_date": "2024-10-20",
+        "undated": [],
     }
     assert data["index_bytes"] > 0
 
 
 def test_add_copies_writes_a_sidecar_and_indexes(invoke: Invoke, home: Path, tmp_path: Path) -> None:
-    source = write(tmp_path / "in" / "tass note.txt", "Lavrov meets Dačić\n\nLavrov met Dačić in Moscow to discuss gas.")
+    source = write(
+        tmp_path / "in" / "tass note.txt", "Lavrov meets Dačić\n\nLavrov met Dačić in Moscow to discuss gas."
+    )
     result = invoke("add", str(source), "--outlet", "TASS", "--date", "2023-04-05", "--url", "https://tass.com/1")
     assert result.exit_code == 0, result.output
     assert "Copied 1 file into raw/; 0 were there already." in result.stdout
     assert json.loads((home / "raw" / "tass note.txt.meta.json").read_text()) == {
-        "outlet": "TASS", "date": "2023-04-05", "url": "https://tass.com/1"}
+        "outlet": "TASS",
+        "date": "2023-04-05",
+        "url": "https://tass.com/1",
+    }
     hit = json.loads(invoke("query", "dacic", "--json").stdout)["hits"][0]
     assert (hit["id"], hit["outlet"], hit["date"]) == ("tass note.txt", "TASS", "2023-04-05")
     assert source.read_text().startswith("Lavrov")  # the original is untouched
@@ -142,18 +151,21 @@ def test_add_never_overwrites_a_different_file(invoke: Invoke, home: Path, tmp_p
     assert json.loads(invoke("show", "003_c724ab5fffc3b5c0.txt", "--json").stdout)["outlet"] == "European Pravda"
 
 
-@pytest.mark.parametrize(("args", "fragment"), [
-    (["query", '"gas supply'], "unbalanced quote"),
-    (["query", "publisher:tass"], "unknown field 'publisher'"),
-    (["query", "putin", "--from", "someday"], "'someday' is not a date"),
-    (["query", "putin", "--from", "2022", "--to", "2021"], "is after the end date"),
-    (["query", "putin", "--limit", "0"], "'--limit'"),
-    (["query", "putin", "--outlet", "Pravda"], "no outlet named 'Pravda'"),
-    (["show", "nope.txt"], "no document 'nope.txt'"),
-    (["add", "/does/not/exist.txt"], "does not exist"),
-    (["add", "x.txt", "--date", "soon"], "is not a date"),
-    (["clean", "/does/not/exist.txt"], "is not a file"),
-])
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["query", '"gas supply'], "unbalanced quote"),
+        (["query", "publisher:tass"], "unknown field 'publisher'"),
+        (["query", "putin", "--from", "someday"], "'someday' is not a date"),
+        (["query", "putin", "--from", "2022", "--to", "2021"], "is after the end date"),
+        (["query", "putin", "--limit", "0"], "'--limit'"),
+        (["query", "putin", "--outlet", "Pravda"], "no outlet named 'Pravda'"),
+        (["show", "nope.txt"], "no document 'nope.txt'"),
+        (["add", "/does/not/exist.txt"], "does not exist"),
+        (["add", "x.txt", "--date", "soon"], "is not a date"),
+        (["clean", "/does/not/exist.txt"], "is not a file"),
+    ],
+)
 def test_user_errors_are_one_line(invoke: Invoke, args: list[str], fragment: str) -> None:
     invoke("index")
     one_line_error(invoke(*args), fragment)
@@ -201,7 +213,8 @@ def test_every_command_has_help_with_text() -> None:
 
 def test_python_dash_m_and_the_console_script(home: Path) -> None:
     for command in ([sys.executable, "-m", "search"], [str(Path(sys.executable).with_name("search"))]):
-        result = subprocess.run([*command, "--home", str(home), "query", "lavrov", "--json"],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [*command, "--home", str(home), "query", "lavrov", "--json"], capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["total"] == 2

@@ -25,8 +25,10 @@ def bodies(archive: Archive) -> dict[str, str]:
 
 
 def danube(raw: Path, n: int, extra: str = "") -> Path:
-    text = (f"Story number {n}\n\nParagraph {n} of a story that belongs to this article only, "
-            f"about pipelines and prices in year {2000 + n}.\n{extra}\n{FOOTER}\n")
+    text = (
+        f"Story number {n}\n\nParagraph {n} of a story that belongs to this article only, "
+        f"about pipelines and prices in year {2000 + n}.\n{extra}\n{FOOTER}\n"
+    )
     path = write(raw / f"danube-{n}.txt", text)
     write(raw / f"danube-{n}.txt.meta.json", json.dumps({"outlet": "Danube Wire"}))
     return path
@@ -45,7 +47,10 @@ def test_incremental_add_change_delete_and_unchanged(archive: Archive) -> None:
     (raw / "000_bb139807f14e536b.txt").unlink()
     report = archive.update()
     assert (report.added, report.updated, report.removed) == (
-        ["new/n.txt"], ["003_c724ab5fffc3b5c0.txt"], ["000_bb139807f14e536b.txt"])
+        ["new/n.txt"],
+        ["003_c724ab5fffc3b5c0.txt"],
+        ["000_bb139807f14e536b.txt"],
+    )
     # The two Presidency documents left share their footer with one fewer
     # document now, below the repetition threshold: they are cleaned again.
     assert report.recleaned == ["001_0d2a95f237a9080f.txt", "002_87ee450b78c6a74d.txt"]
@@ -153,8 +158,10 @@ def test_incremental_updates_and_a_rebuild_give_the_same_text(empty_home: Path, 
 
 def test_editing_the_rules_cleans_every_document_again(archive: Archive) -> None:
     assert "Vucic said." in archive.document("003_c724ab5fffc3b5c0.txt").body
-    write(archive.home / "rules.toml", "[[boilerplate]]\nclass = \"gratitude\"\nwhere = \"line\"\n"
-          "patterns = ['thanked putin']\n")
+    write(
+        archive.home / "rules.toml",
+        '[[boilerplate]]\nclass = "gratitude"\nwhere = "line"\npatterns = [\'thanked putin\']\n',
+    )
     fresh = Archive(archive.home)
     report = fresh.update()
     assert report.rules_changed and len(report.updated) == 5
@@ -163,10 +170,12 @@ def test_editing_the_rules_cleans_every_document_again(archive: Archive) -> None
 
 
 def test_a_second_writer_waits_then_gives_a_clear_error(archive: Archive) -> None:
-    with archive.store.write_lock():
-        with pytest.raises(IndexLocked, match="another process is writing"):
-            with archive.store.write_lock(timeout=0.2):
-                pass
+    with (
+        archive.store.write_lock(),
+        pytest.raises(IndexLocked, match="another process is writing"),
+        archive.store.write_lock(timeout=0.2),
+    ):
+        pass
 
 
 def test_an_index_of_another_schema_version_asks_for_a_rebuild(archive: Archive) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from search import Archive, QueryError, SearchRequest
@@ -12,14 +14,29 @@ def ids(results) -> list[str]:
     return [hit.doc_id for hit in results.hits]
 
 
-@pytest.mark.parametrize(("query", "total"), [
-    ("vucic", 5), ("Vučić", 5), ("VUCIC", 5),   # accent folding and case
-    ("talks", 5), ("talked", 5), ("talking", 5),  # stemming: talk, talks, talked
-    ("lavrov", 2), ('"balkan stream"', 2), ('"stream balkan"', 0),
-    ("putin AND gas", 3), ("gas OR vaccine", 3), ("vucic NOT putin", 0),
-    ("title:visit", 1), ("outlet:moscow", 1), ("outlet:presidency", 3), ("sputn*", 1),
-    ("date_source:sidecar", 1), ("date_source:dateline", 4),
-])
+@pytest.mark.parametrize(
+    ("query", "total"),
+    [
+        ("vucic", 5),
+        ("Vučić", 5),
+        ("VUCIC", 5),  # accent folding and case
+        ("talks", 5),
+        ("talked", 5),
+        ("talking", 5),  # stemming: talk, talks, talked
+        ("lavrov", 2),
+        ('"balkan stream"', 2),
+        ('"stream balkan"', 0),
+        ("putin AND gas", 3),
+        ("gas OR vaccine", 3),
+        ("vucic NOT putin", 0),
+        ("title:visit", 1),
+        ("outlet:moscow", 1),
+        ("outlet:presidency", 3),
+        ("sputn*", 1),
+        ("date_source:sidecar", 1),
+        ("date_source:dateline", 4),
+    ],
+)
 def test_query_language(archive: Archive, query: str, total: int) -> None:
     assert archive.search(query).total == total
 
@@ -64,8 +81,13 @@ def test_sort_by_date_puts_undated_last_both_ways(archive: Archive) -> None:
     archive.update()
     newest = ids(archive.search("vucic", sort="newest"))
     oldest = ids(archive.search("vucic", sort="oldest"))
-    assert newest == ["003_c724ab5fffc3b5c0.txt", "001_0d2a95f237a9080f.txt", "002_87ee450b78c6a74d.txt",
-                      "000_bb139807f14e536b.txt", "004_c9068389083bc5e7.txt"]
+    assert newest == [
+        "003_c724ab5fffc3b5c0.txt",
+        "001_0d2a95f237a9080f.txt",
+        "002_87ee450b78c6a74d.txt",
+        "000_bb139807f14e536b.txt",
+        "004_c9068389083bc5e7.txt",
+    ]
     assert oldest == [*reversed(newest[:4]), "004_c9068389083bc5e7.txt"]
 
 
@@ -88,24 +110,30 @@ def test_an_empty_query_lists_everything_in_the_filters(archive: Archive) -> Non
     assert archive.search("", date_from="2020", date_to="2020").total == 2
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ('"gas supply', "unbalanced quote"),
-    ("(putin OR gas", "unbalanced ()"),
-    ("date:[2020 TO", "unbalanced []"),
-    ("publisher:tass", "unknown field 'publisher'"),
-    ("the", "nothing to search for"),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"gas supply', "unbalanced quote"),
+        ("(putin OR gas", "unbalanced ()"),
+        ("date:[2020 TO", "unbalanced []"),
+        ("publisher:tass", "unknown field 'publisher'"),
+        ("the", "nothing to search for"),
+    ],
+)
 def test_bad_queries_say_what_is_wrong(archive: Archive, query: str, message: str) -> None:
-    with pytest.raises(QueryError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(QueryError, match=re.escape(message)):
         archive.search(query)
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"date_from": "2022", "date_to": "2021"}, "after the end date"),
-    ({"date_from": "someday"}, "not a date"),
-    ({"sort": "random"}, "unknown sort"),
-    ({"limit": 0}, "at least 1"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"date_from": "2022", "date_to": "2021"}, "after the end date"),
+        ({"date_from": "someday"}, "not a date"),
+        ({"sort": "random"}, "unknown sort"),
+        ({"limit": 0}, "at least 1"),
+    ],
+)
 def test_bad_request_options(options: dict, message: str) -> None:
     with pytest.raises(QueryError, match=message):
         SearchRequest.build("x", **options)
@@ -114,7 +142,11 @@ def test_bad_request_options(options: dict, message: str) -> None:
 def test_show_and_unknown_ids(archive: Archive) -> None:
     doc = archive.document("002_87ee450b78c6a74d.txt")
     assert doc.title == "Visit of the Minister of Foreign Affairs of the Russian Federation"
-    assert (doc.date, doc.date_source, doc.outlet) == ("2020-12-15T18:55:00", "dateline", "Presidency of the Republic of Serbia")
+    assert (doc.date, doc.date_source, doc.outlet) == (
+        "2020-12-15T18:55:00",
+        "dateline",
+        "Presidency of the Republic of Serbia",
+    )
     with pytest.raises(UnknownDocument, match="no document 'nope.txt'"):
         archive.document("nope.txt")
 

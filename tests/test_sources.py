@@ -12,7 +12,9 @@ from search.sources import SourceFile, read, scan
 
 from .conftest import write
 
-RUSSIAN = "Президент Сербии Александр Вучич провёл телефонный разговор с Владимиром Путиным. Он поблагодарил его за газ."
+RUSSIAN = (
+    "Президент Сербии Александр Вучич провёл телефонный разговор с Владимиром Путиным. Он поблагодарил его за газ."
+)
 SERBIAN = "Predsednik Vučić je rekao da će Srbija nastaviti saradnju sa Rusijom, uprkos pritiscima iz Brisela."
 GERMAN = "Der serbische Präsident äußerte sich über die Gespräche mit Moskau und die Gaslieferungen für Österreich."
 FRENCH = "Le président serbe a déclaré que la coopération économique était très importante pour l'été prochain."
@@ -22,10 +24,18 @@ def _read(path: Path):
     return read(SourceFile(path.name, path, ""))
 
 
-@pytest.mark.parametrize(("text", "encoding"), [
-    (RUSSIAN, "windows-1251"), (RUSSIAN, "koi8-r"), (RUSSIAN, "utf-8"), (FRENCH, "latin-1"), (FRENCH, "utf-8"),
-    (SERBIAN, "windows-1250"), (GERMAN, "latin-1"),
-])
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        (RUSSIAN, "windows-1251"),
+        (RUSSIAN, "koi8-r"),
+        (RUSSIAN, "utf-8"),
+        (FRENCH, "latin-1"),
+        (FRENCH, "utf-8"),
+        (SERBIAN, "windows-1250"),
+        (GERMAN, "latin-1"),
+    ],
+)
 def test_legacy_encodings_are_detected(tmp_path: Path, text: str, encoding: str) -> None:
     path = write(tmp_path / "doc.txt", text, encoding)
     assert _read(path).text == text
@@ -36,9 +46,14 @@ def test_html_declared_charset_is_honoured(tmp_path: Path) -> None:
     assert RUSSIAN in _read(write(tmp_path / "p.html", page, "windows-1251")).text
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"), (b"", "empty"), (b"  \n\t\n", "empty"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"", "empty"),
+        (b"  \n\t\n", "empty"),
+    ],
+)
 def test_unreadable_documents_say_why(tmp_path: Path, data: bytes, message: str) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(data)
@@ -46,13 +61,16 @@ def test_unreadable_documents_say_why(tmp_path: Path, data: bytes, message: str)
         _read(path)
 
 
-@pytest.mark.parametrize(("sidecar", "message"), [
-    ("{not json", "not valid JSON"),
-    ('["date"]', "JSON object"),
-    ('{"date": 2024}', "date must be a string"),
-    ('{"date": "someday"}', "is not a date"),
-    ('{"publisher": "x"}', "unknown keys"),
-])
+@pytest.mark.parametrize(
+    ("sidecar", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('["date"]', "JSON object"),
+        ('{"date": 2024}', "date must be a string"),
+        ('{"date": "someday"}', "is not a date"),
+        ('{"publisher": "x"}', "unknown keys"),
+    ],
+)
 def test_bad_sidecars_are_named_in_a_clear_error(tmp_path: Path, sidecar: str, message: str) -> None:
     path = write(tmp_path / "a.txt", "Some text.")
     write(tmp_path / "a.txt.meta.json", sidecar)
