@@ -15,13 +15,13 @@ from dataclasses import dataclass, replace
 
 from .dates import Found, dateline
 from .documents import Block, Removal
-from .rules import BoilerplateClass, Rules
+from .rules import BoilerplateClass, Rules, word_count
 
 # A line of at least this many words, or one ending like a sentence, is a
 # paragraph: it ends the header (where titles, labels and datelines live),
 # and a footer tail can only start after the first one.
 PARAGRAPH_WORDS = 26
-SENTENCE_END = re.compile(r"[.!?…\"”»'’)]$")
+SENTENCE_END = re.compile(r"[.!?…\"”»'’)。！？」]$")
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ class Line:
     tag: str
     key: str
     position: int
+    words: int
+
+    def with_text(self, text: str) -> Line:
+        return replace(self, text=text, words=word_count(text))
 
 
 @dataclass(frozen=True)
@@ -70,15 +74,15 @@ def line_key(outlet: str | None, text: str) -> str:
 
 
 def to_lines(blocks: tuple[Block, ...], outlet: str | None) -> tuple[Line, ...]:
-    return tuple(Line(b.text, b.tag, line_key(outlet, b.text), i) for i, b in enumerate(blocks))
+    return tuple(Line(b.text, b.tag, line_key(outlet, b.text), i, word_count(b.text)) for i, b in enumerate(blocks))
 
 
-def is_paragraph(text: str) -> bool:
-    return len(text.split()) >= PARAGRAPH_WORDS or bool(SENTENCE_END.search(text))
+def is_paragraph(line: Line) -> bool:
+    return line.words >= PARAGRAPH_WORDS or bool(SENTENCE_END.search(line.text))
 
 
 def _first_paragraph(lines: tuple[Line, ...]) -> int:
-    return next((i for i, line in enumerate(lines) if is_paragraph(line.text)), len(lines))
+    return next((i for i, line in enumerate(lines) if is_paragraph(line)), len(lines))
 
 
 def cut_tail(draft: Draft, ctx: Context) -> Draft:
@@ -88,7 +92,7 @@ def cut_tail(draft: Draft, ctx: Context) -> Draft:
         (index, tail.name)
         for index in range(_first_paragraph(draft.lines) + 1, len(draft.lines))
         for tail in tails
-        if tail.matches(draft.lines[index].text)
+        if tail.matches(draft.lines[index].text, draft.lines[index].words)
     )
     start, why = next(found, (len(draft.lines), ""))
     return draft.drop(lambda index, _: why if index >= start else None)
@@ -97,7 +101,7 @@ def cut_tail(draft: Draft, ctx: Context) -> Draft:
 def drop_boilerplate(draft: Draft, ctx: Context) -> Draft:
     """Drop lines of a boilerplate class, and cut share-button residue off lines."""
     classes = ctx.rules.of_kind("line")
-    draft = draft.drop(lambda _, line: next((c.name for c in classes if c.matches(line.text)), None))
+    draft = draft.drop(lambda _, line: next((c.name for c in classes if c.matches(line.text, line.words)), None))
     return _cut_suffixes(draft, ctx)
 
 
@@ -110,7 +114,7 @@ def _cut_suffixes(draft: Draft, ctx: Context) -> Draft:
             if cut != text:
                 removed.append(Removal(suffix.name, text[len(cut) :].strip(), line.position))
                 text = cut
-        lines.append(replace(line, text=text))
+        lines.append(line.with_text(text) if text != line.text else line)
     return replace(draft, lines=tuple(lines), removed=tuple(removed))
 
 
@@ -136,7 +140,7 @@ def take_datelines(draft: Draft, ctx: Context) -> Draft:
         found = found or date
         removed.append(Removal("dateline", line.text[: len(line.text) - len(rest)].strip(), line.position))
         if rest:
-            lines.append(replace(line, text=rest))
+            lines.append(line.with_text(rest))
     return replace(draft, lines=tuple(lines), removed=tuple(removed), dateline=found)
 
 
@@ -152,11 +156,11 @@ def take_header(draft: Draft, ctx: Context) -> Draft:
     header = draft.lines[: _first_paragraph(draft.lines)]
     title_at = None
     for index, line in enumerate(header):
-        if _label(labels, line.text):
+        if _label(labels, line):
             continue
         if (
             ctx.known_title is None
-            and _title_like(line.text, ctx)
+            and _title_like(line, ctx)
             or (ctx.known_title is not None and _same_text(line.text, ctx.known_title))
         ):
             title_at = index
@@ -165,18 +169,18 @@ def take_header(draft: Draft, ctx: Context) -> Draft:
     def why(index: int, line: Line) -> str | None:
         if index == title_at:
             return "title"
-        return _label(labels, line.text) if index < len(header) else None
+        return _label(labels, line) if index < len(header) else None
 
     title = ctx.known_title or (draft.lines[title_at].text if title_at is not None else None)
     return replace(draft.drop(why), title=title)
 
 
-def _label(labels: tuple[BoilerplateClass, ...], text: str) -> str | None:
-    return next((label.name for label in labels if label.matches(text)), None)
+def _label(labels: tuple[BoilerplateClass, ...], line: Line) -> str | None:
+    return next((label.name for label in labels if label.matches(line.text, line.words)), None)
 
 
-def _title_like(text: str, ctx: Context) -> bool:
-    return len(text.split()) <= ctx.rules.title_max_words and not re.search(r"[.,;:]$", text)
+def _title_like(line: Line, ctx: Context) -> bool:
+    return line.words <= ctx.rules.title_max_words and not re.search(r"[.,;:。]$", line.text)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -185,9 +189,7 @@ def _same_text(a: str, b: str) -> bool:
 
 def drop_runs(draft: Draft, ctx: Context) -> Draft:
     """Drop runs of very short lines: menus, tag lists, payment widgets."""
-    short = [
-        len(line.text.split()) <= ctx.rules.run_max_words and not SENTENCE_END.search(line.text) for line in draft.lines
-    ]
+    short = [line.words <= ctx.rules.run_max_words and not SENTENCE_END.search(line.text) for line in draft.lines]
     in_run = [False] * len(short)
     start = 0
     for index in range(len(short) + 1):

@@ -37,7 +37,7 @@ def prepare(source: SourceFile, rules: Rules) -> Prepared:
 
 
 def prepare_raw(raw: RawDocument, rules: Rules) -> Prepared:
-    parsed = parse(raw)
+    parsed = parse(raw, rules)
     outlet = detect_outlet(parsed, rules)
     return Prepared(parsed, outlet, to_lines(parsed.blocks, outlet))
 

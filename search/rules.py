@@ -16,6 +16,14 @@ from typing import Any
 from .errors import SourceError
 
 SHIPPED = Path(__file__).with_name("data") / "rules.toml"
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """Words in a line; two Chinese, Japanese or Korean characters count as one."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
 WHERE = ("line", "suffix", "tail", "header")
 
 
@@ -25,18 +33,17 @@ class BoilerplateClass:
 
     name: str
     where: str
-    patterns: tuple[re.Pattern[str], ...]
+    pattern: re.Pattern[str]
     max_words: int
 
-    def matches(self, line: str) -> bool:
-        if len(line.split()) > self.max_words:
+    def matches(self, line: str, words: int | None = None) -> bool:
+        """Whether `line` (of `words` words, counted if not given) is of this class."""
+        if (words if words is not None else word_count(line)) > self.max_words:
             return False
-        return any(p.search(line) for p in self.patterns)
+        return self.pattern.search(line) is not None
 
     def cut_suffix(self, line: str) -> str:
-        for pattern in self.patterns:
-            line = pattern.sub("", line)
-        return line.rstrip()
+        return self.pattern.sub("", line).rstrip()
 
 
 @dataclass(frozen=True)
@@ -49,11 +56,23 @@ class Outlet:
 
 
 @dataclass(frozen=True)
+class HtmlRules:
+    """What an HTML page loses before its content is looked for."""
+
+    drop_tags: tuple[str, ...]
+    boilerplate_tags: frozenset[str]
+    boilerplate_names: re.Pattern[str]
+    content_names: re.Pattern[str]
+    max_link_density: float
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything the cleaner and the metadata extraction are tuned by."""
 
     boilerplate: tuple[BoilerplateClass, ...]
     outlets: tuple[Outlet, ...]
+    html: HtmlRules
     repeat_min_docs: int
     run_min_lines: int
     run_max_words: int
@@ -108,9 +127,17 @@ def _compile(data: dict[str, Any], digest: str) -> Rules:
         )
         for entry in data["outlets"]
     )
+    html = data["html"]
     return Rules(
         boilerplate=classes,
         outlets=outlets,
+        html=HtmlRules(
+            drop_tags=tuple(html["drop_tags"]),
+            boilerplate_tags=frozenset(html["boilerplate_tags"]),
+            boilerplate_names=_any_word(html["boilerplate_names"]),
+            content_names=_any_word(html["content_names"]),
+            max_link_density=float(html["max_link_density"]),
+        ),
         repeat_min_docs=int(data["repetition"]["min_docs"]),
         run_min_lines=int(data["runs"]["min_lines"]),
         run_max_words=int(data["runs"]["max_words"]),
@@ -126,9 +153,14 @@ def _boilerplate(entry: dict[str, Any]) -> BoilerplateClass:
     return BoilerplateClass(
         name=str(entry["class"]),
         where=where,
-        patterns=_patterns(entry["patterns"], re.IGNORECASE),
+        pattern=re.compile("|".join(f"(?:{source})" for source in entry["patterns"]), re.IGNORECASE),
         max_words=int(entry.get("max_words", 10_000)),
     )
+
+
+def _any_word(words: list[str]) -> re.Pattern[str]:
+    """Finds any of `words` standing alone in a class or id ("share" in "post-share-bar")."""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(re.escape(w.lower()) for w in words) + r")(?![a-z0-9])")
 
 
 def _patterns(sources: list[str], flags: int) -> tuple[re.Pattern[str], ...]:

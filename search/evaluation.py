@@ -1,0 +1,139 @@
+"""Scores of the cleaner against gold article text.
+
+The metric is the development set's (see its README): lowercase both texts,
+split them into word tokens (`\\w+`), count the overlap of the two multisets;
+precision = overlap / extracted tokens, recall = overlap / gold tokens, F1
+their harmonic mean (0 for an empty extraction); then the mean over pages.
+
+Three extractions are scored for each page: the HTML path of the cleaner;
+the whole-page text (a baseline); and the text-dump path, where the page's
+text, one line per block as a naive scraper saves it, goes through the text
+cleaner, as a dump scraped from an unknown outlet would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import mean
+
+from bs4 import BeautifulSoup
+
+from .documents import RawDocument
+from .errors import SourceError
+from .pipeline import finish, never_repeated, prepare_raw
+from .rules import Rules
+from .sources import decode
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Score:
+    precision: float
+    recall: float
+    f1: float
+
+    @classmethod
+    def of(cls, extracted: str, gold: str) -> Score:
+        got, want = Counter(_WORD.findall(extracted.lower())), Counter(_WORD.findall(gold.lower()))
+        overlap = sum((got & want).values())
+        if not overlap:
+            return cls(0.0, 0.0, 0.0)
+        precision, recall = overlap / sum(got.values()), overlap / sum(want.values())
+        return cls(precision, recall, 2 * precision * recall / (precision + recall))
+
+    @classmethod
+    def mean_of(cls, scores: list[Score]) -> Score:
+        return cls(*(mean(getattr(s, name) for s in scores) for name in ("precision", "recall", "f1")))
+
+
+@dataclass(frozen=True)
+class PageScore:
+    page: str
+    site: str
+    html: Score
+    baseline: Score
+    text_dump: Score
+
+
+@dataclass(frozen=True)
+class CleanEvaluation:
+    pages: tuple[PageScore, ...]
+    seconds: float
+    """Time the HTML path took over all pages (reading excluded)."""
+
+    def mean(self, path: str) -> Score:
+        return Score.mean_of([getattr(page, path) for page in self.pages])
+
+    @property
+    def pages_per_second(self) -> float:
+        return len(self.pages) / self.seconds if self.seconds else 0.0
+
+
+def evaluate_cleaner(folder: Path, rules: Rules, reference: Callable[[str], str] | None = None) -> CleanEvaluation:
+    """Score every page of `folder` (`pages/<id>.html` and `gold.json`)."""
+    gold = _gold(folder)
+    scores, seconds = [], 0.0
+    for page_id, expected, data in _pages(folder, gold):
+        started = time.perf_counter()
+        html_body = clean_html(data, page_id, rules)
+        seconds += time.perf_counter() - started
+        text = decode(data, is_html=True)[0]
+        scores.append(
+            PageScore(
+                page=page_id,
+                site=expected.get("site", ""),
+                html=Score.of(html_body, expected["body"]),
+                baseline=Score.of(whole_page_text(text, " "), expected["body"]),
+                text_dump=Score.of(clean_text_dump(text_dump(text), page_id, rules), expected["body"]),
+            )
+        )
+    return CleanEvaluation(tuple(scores), seconds)
+
+
+def _gold(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / "gold.json"
+    try:
+        gold = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SourceError(f"{path} cannot be read as gold JSON ({exc}); see the layout in the README") from exc
+    if not isinstance(gold, dict) or not gold:
+        raise SourceError(f'{path} must map page ids to {{"body": ...}}')
+    return gold
+
+
+def _pages(folder: Path, gold: dict[str, dict[str, str]]) -> Iterator[tuple[str, dict[str, str], bytes]]:
+    for page_id in sorted(gold):
+        path = folder / "pages" / f"{page_id}.html"
+        if not path.is_file():
+            raise SourceError(f"{path} is missing: every page in gold.json needs its HTML")
+        yield page_id, gold[page_id], path.read_bytes()
+
+
+def clean_html(data: bytes, page_id: str, rules: Rules) -> str:
+    text, encoding = decode(data, is_html=True)
+    return _clean(RawDocument(page_id, page_id, text, True, encoding, "", ""), rules)
+
+
+def clean_text_dump(text: str, page_id: str, rules: Rules) -> str:
+    return _clean(RawDocument(page_id, page_id, text, False, "utf-8", "", ""), rules)
+
+
+def _clean(raw: RawDocument, rules: Rules) -> str:
+    return finish(prepare_raw(raw, rules), rules, never_repeated).body
+
+
+def whole_page_text(html: str, separator: str) -> str:
+    return BeautifulSoup(html, "html.parser").get_text(separator, strip=True)
+
+
+def text_dump(html: str) -> str:
+    """The page as a naive scraper saves it: `get_text("\\n")`, blank lines collapsed."""
+    lines = (line.strip() for line in BeautifulSoup(html, "html.parser").get_text("\n").splitlines())
+    return "\n".join(line for line in lines if line)
