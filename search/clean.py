@@ -62,6 +62,7 @@ class Context:
     rules: Rules
     is_repeated: Callable[[str], bool]
     known_title: str | None = None
+    is_html: bool = False
 
 
 Step = Callable[[Draft, Context], Draft]
@@ -201,7 +202,37 @@ def drop_runs(draft: Draft, ctx: Context) -> Draft:
     return draft.drop(lambda i, _: "menu or widget" if in_run[i] else None)
 
 
-STEPS: tuple[Step, ...] = (cut_tail, drop_boilerplate, drop_repeated, take_datelines, drop_runs, take_header)
+def keep_article_region(draft: Draft, ctx: Context) -> Draft:
+    """Keep the run of lines where the article is in a text dump: the most
+    paragraph text for the fewest other lines.
+
+    A paragraph scores its words, any other line costs its words; the run
+    with the highest sum is kept (Finn et al.'s Body Text Extraction, by
+    lines). Menus, teasers and comment bylines around the article fall
+    outside; a subheading between paragraphs stays in. An HTML page has
+    been narrowed to its article by its markup already.
+    """
+    if ctx.is_html:
+        return draft
+    best, span, running, start = 0, (0, len(draft.lines)), 0, 0
+    for index, line in enumerate(draft.lines):
+        if running <= 0:
+            running, start = 0, index
+        running += line.words if is_paragraph(line) else -line.words
+        if running > best:
+            best, span = running, (start, index + 1)
+    return draft.drop(lambda index, _: None if span[0] <= index < span[1] else "outside the article")
+
+
+STEPS: tuple[Step, ...] = (
+    drop_boilerplate,
+    drop_repeated,
+    take_datelines,
+    drop_runs,
+    take_header,
+    keep_article_region,
+    cut_tail,
+)
 
 
 def clean(lines: tuple[Line, ...], ctx: Context) -> Draft:

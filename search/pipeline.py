@@ -46,7 +46,7 @@ def finish(prepared: Prepared, rules: Rules, is_repeated: Callable[[str], bool])
     """Clean a prepared document into its Article."""
     parsed = prepared.parsed
     known_title = parsed.raw.sidecar.title or parsed.meta.title
-    draft = clean(prepared.lines, Context(rules, is_repeated, known_title))
+    draft = clean(prepared.lines, Context(rules, is_repeated, known_title, parsed.raw.is_html))
     article = build_article(parsed, prepared.outlet, draft)
     return replace(article, line_keys=prepared.line_keys)
 

@@ -14,7 +14,7 @@ from search.errors import IndexLocked, IndexMissing, SchemaMismatch
 
 from .conftest import write
 
-FOOTER = "Danube Wire is an independent newsroom in Novi Sad: tips to newsroom@danube.example"
+FOOTER = "Danube Wire is an independent newsroom in Novi Sad. Send tips to newsroom@danube.example."
 SHARED_QUOTE = '"Serbia will not impose sanctions on the Russian Federation," the president said.'
 
 
