@@ -27,6 +27,8 @@ from .render import (
     article_lines,
     document_json,
     document_lines,
+    evaluation_json,
+    evaluation_lines,
     index_report_json,
     index_report_lines,
     plain_mark,
@@ -281,6 +283,26 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         _echo_json(stats_json(statistics, size))
     else:
         _echo_lines(stats_lines(statistics, size))
+
+
+@cli.command("eval-clean")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--details", is_flag=True, help="Also score each page, worst first.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def eval_clean(ctx: click.Context, folder: Path, details: bool, as_json: bool) -> None:
+    """Score the cleaner against gold article text in FOLDER (pages/<id>.html
+    and gold.json, as in ../shared/dev/extraction), with the archive's rules.
+
+    Example: search eval-clean ../shared/dev/extraction --details
+    """
+    from .evaluation import evaluate_cleaner, trafilatura_reference
+
+    evaluation = evaluate_cleaner(folder, _archive(ctx).rules, trafilatura_reference())
+    if as_json:
+        _echo_json(evaluation_json(evaluation, details))
+    else:
+        _echo_lines(evaluation_lines(evaluation, details))
 
 
 def main() -> None:

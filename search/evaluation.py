@@ -60,6 +60,15 @@ class PageScore:
     html: Score
     baseline: Score
     text_dump: Score
+    reference: Score | None = None
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Another extractor, scored in the same run for comparison."""
+
+    name: str
+    extract: Callable[[bytes], str]
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,7 @@ class CleanEvaluation:
     pages: tuple[PageScore, ...]
     seconds: float
     """Time the HTML path took over all pages (reading excluded)."""
+    reference: str | None = None
 
     def mean(self, path: str) -> Score:
         return Score.mean_of([getattr(page, path) for page in self.pages])
@@ -76,7 +86,22 @@ class CleanEvaluation:
         return len(self.pages) / self.seconds if self.seconds else 0.0
 
 
-def evaluate_cleaner(folder: Path, rules: Rules, reference: Callable[[str], str] | None = None) -> CleanEvaluation:
+def trafilatura_reference() -> Reference | None:
+    """trafilatura, the best-known extractor, when it is installed (it is not a dependency)."""
+    try:
+        from importlib.metadata import version
+
+        import trafilatura  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+
+    def extract(data: bytes) -> str:
+        return trafilatura.extract(data, include_comments=False) or ""
+
+    return Reference(f"trafilatura {version('trafilatura')}", extract)
+
+
+def evaluate_cleaner(folder: Path, rules: Rules, reference: Reference | None = None) -> CleanEvaluation:
     """Score every page of `folder` (`pages/<id>.html` and `gold.json`)."""
     gold = _gold(folder)
     scores, seconds = [], 0.0
@@ -92,9 +117,10 @@ def evaluate_cleaner(folder: Path, rules: Rules, reference: Callable[[str], str]
                 html=Score.of(html_body, expected["body"]),
                 baseline=Score.of(whole_page_text(text, " "), expected["body"]),
                 text_dump=Score.of(clean_text_dump(text_dump(text), page_id, rules), expected["body"]),
+                reference=Score.of(reference.extract(data), expected["body"]) if reference else None,
             )
         )
-    return CleanEvaluation(tuple(scores), seconds)
+    return CleanEvaluation(tuple(scores), seconds, reference.name if reference else None)
 
 
 def _gold(folder: Path) -> dict[str, dict[str, str]]:

@@ -259,7 +259,31 @@ def _content_elements(body: HtmlElement, rules: HtmlRules) -> list[HtmlElement]:
     if parent is None:
         return [best]
     threshold = max(10.0, final[best] * 0.2)
-    return [sibling for sibling in parent if sibling is best or _worth_taking(sibling, sizes, final, threshold)]
+    chosen = [sibling for sibling in parent if sibling is best or _worth_taking(sibling, sizes, final, threshold)]
+    return _with_cousins(body, best, chosen, sizes)
+
+
+def _with_cousins(
+    body: HtmlElement, best: HtmlElement, chosen: list[HtmlElement], sizes: dict[HtmlElement, _Size]
+) -> list[HtmlElement]:
+    """Add the parts of an article split into containers of the best one's
+    tag and class elsewhere on the page (one per section, say), in page order."""
+    kind = best.get("class")
+    if not kind:
+        return chosen
+    taken = set(chosen)
+    for element in body.iter(best.tag):
+        size = sizes.get(element)
+        if (
+            element.get("class") == kind
+            and element not in taken
+            and size
+            and size.paragraphs
+            and size.link_density < 0.25
+            and not any(ancestor in taken for ancestor in element.iterancestors())
+        ):
+            taken.add(element)
+    return [element for element in body.iter() if element in taken]
 
 
 def _worth_taking(

@@ -14,6 +14,7 @@ from .searcher import SearchResults, Statistics, StoredDocument
 if TYPE_CHECKING:
     from .archive import AddReport
     from .documents import Article
+    from .evaluation import CleanEvaluation, Score
     from .indexer import IndexReport
 
 Mark = Callable[[str], str]
@@ -225,3 +226,47 @@ def add_report_json(report: AddReport) -> dict[str, Any]:
         "refused": [{"path": s.doc_id, "reason": s.reason} for s in report.refused],
         "index": index_report_json(report.index) if report.index else None,
     }
+
+
+def _score_row(label: str, score: Score) -> str:
+    return f"{label:<22} {score.precision:>9.3f} {score.recall:>7.3f} {score.f1:>6.3f}"
+
+
+def evaluation_lines(evaluation: CleanEvaluation, details: bool = False) -> Iterator[str]:
+    yield f"{len(evaluation.pages)} pages; token-level scores against the gold text, means over pages"
+    yield f"{'':<22} {'precision':>9} {'recall':>7} {'F1':>6}"
+    yield _score_row("HTML path", evaluation.mean("html"))
+    yield _score_row("text-dump path", evaluation.mean("text_dump"))
+    yield _score_row("whole-page text", evaluation.mean("baseline"))
+    if evaluation.reference:
+        yield _score_row(evaluation.reference, evaluation.mean("reference")) + "  (reference, same run)"
+    yield f"HTML path speed: {evaluation.pages_per_second:.0f} pages/s on one core"
+    if details:
+        yield ""
+        yield f"{'page':<12} {'site':<28} {'P':>5} {'R':>5} {'F1':>5} {'dump F1':>7}"
+        for page in sorted(evaluation.pages, key=lambda p: p.html.f1):
+            html = page.html
+            yield (
+                f"{page.page[:12]:<12} {page.site[:28]:<28} {html.precision:>5.2f} {html.recall:>5.2f} "
+                f"{html.f1:>5.2f} {page.text_dump.f1:>7.2f}"
+            )
+
+
+def evaluation_json(evaluation: CleanEvaluation, details: bool = False) -> dict[str, Any]:
+    def scores(path: str) -> dict[str, float]:
+        mean = evaluation.mean(path)
+        return {"precision": round(mean.precision, 4), "recall": round(mean.recall, 4), "f1": round(mean.f1, 4)}
+
+    data: dict[str, Any] = {"pages": len(evaluation.pages), **scores("html")}
+    data["baseline"] = scores("baseline")
+    data["text_dump"] = scores("text_dump")
+    data["pages_per_second"] = round(evaluation.pages_per_second, 1)
+    if evaluation.reference:
+        data["reference"] = {"name": evaluation.reference, **scores("reference")}
+    if details:
+        data["details"] = [
+            {"page": p.page, "site": p.site, "precision": p.html.precision, "recall": p.html.recall,
+             "f1": p.html.f1, "text_dump_f1": p.text_dump.f1}
+            for p in evaluation.pages
+        ]  # fmt: skip
+    return data
