@@ -88,21 +88,19 @@ def _first_paragraph(lines: tuple[Line, ...]) -> int:
 
 def cut_tail(draft: Draft, ctx: Context) -> Draft:
     """Drop a footer (contact block, appeal, comments) from its first line on."""
-    tails = ctx.rules.of_kind("tail")
+    lines = draft.lines
     found = (
-        (index, tail.name)
-        for index in range(_first_paragraph(draft.lines) + 1, len(draft.lines))
-        for tail in tails
-        if tail.matches(draft.lines[index].text, draft.lines[index].words)
+        (index, why)
+        for index in range(_first_paragraph(lines) + 1, len(lines))
+        if (why := ctx.rules.classify("tail", lines[index].text, lines[index].words))
     )
-    start, why = next(found, (len(draft.lines), ""))
+    start, why = next(found, (len(lines), ""))
     return draft.drop(lambda index, _: why if index >= start else None)
 
 
 def drop_boilerplate(draft: Draft, ctx: Context) -> Draft:
     """Drop lines of a boilerplate class, and cut share-button residue off lines."""
-    classes = ctx.rules.of_kind("line")
-    draft = draft.drop(lambda _, line: next((c.name for c in classes if c.matches(line.text, line.words)), None))
+    draft = draft.drop(lambda _, line: ctx.rules.classify("line", line.text, line.words))
     return _cut_suffixes(draft, ctx)
 
 

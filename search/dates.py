@@ -38,6 +38,9 @@ _WHOLE = re.compile(rf"^\W*{_PLACE}?(?:{_LABEL}|on\s+)?(?P<date>{_DATE})\W*$", r
 _LEADING = re.compile(rf"^\W*{_LABEL}(?P<date>{_DATE})\s+(?P<rest>\S.*)$", re.IGNORECASE)
 
 
+_YEAR_IN = re.compile(r"\d{4}")
+
+
 @dataclass(frozen=True)
 class Found:
     """A date found in text, with what it was written as."""
@@ -53,6 +56,8 @@ def dateline(line: str) -> tuple[Found, str] | None:
     The President ..." gives the date and "The President ...". A line that
     merely mentions a date in a sentence is not a dateline.
     """
+    if not _YEAR_IN.search(line):  # every form below has a four-digit year
+        return None
     match = _WHOLE.match(line)
     rest = ""
     if not match:

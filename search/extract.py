@@ -87,7 +87,7 @@ def page_meta(tree: HtmlElement) -> PageMeta:
     ld = _json_ld_article(tree)
     metas = _meta_tags(tree)
     return PageMeta(
-        title=_first(ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"), _text_of(tree, "//title")),
+        title=_first(ld.get("headline"), metas.get("og:title"), metas.get("twitter:title"), _text_of(tree, "title")),
         date_text=_first(
             ld.get("datePublished"), *(metas.get(k) for k in DATE_META), *tree.xpath("//time/@datetime")[:1]
         ),
@@ -101,7 +101,10 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
     found: dict[str, str] = {}
     for tag in tree.xpath("//*[@itemprop='datePublished']"):
         found.setdefault("datepublished", tag.get("content") or tag.get("datetime") or tag.text_content())
-    for tag in tree.xpath("//meta[@content]"):
+    head = tree.find("head")
+    for tag in (head if head is not None else tree).iter("meta"):
+        if tag.get("content") is None:
+            continue
         key = tag.get("property") or tag.get("name") or tag.get("itemprop")
         if key:
             found.setdefault(key.lower(), tag.get("content").strip())
@@ -139,9 +142,9 @@ def _name(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _text_of(tree: HtmlElement, path: str) -> str | None:
-    found = tree.xpath(path)
-    return found[0].text_content() if found else None
+def _text_of(tree: HtmlElement, tag: str) -> str | None:
+    found = next(tree.iter(tag), None)
+    return found.text_content() if found is not None else None
 
 
 def _first(*values: Any) -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +78,22 @@ class Rules:
     run_max_words: int
     title_max_words: int
     digest: str
+    any_of: dict[str, re.Pattern[str]] = field(hash=False, compare=False)
+    """For each kind of boilerplate, one pattern matching where any of its classes does."""
+    longest: dict[str, int] = field(hash=False, compare=False)
+    """For each kind, the most words a line of it can have."""
 
     def of_kind(self, where: str) -> tuple[BoilerplateClass, ...]:
         return tuple(b for b in self.boilerplate if b.where == where)
+
+    def classify(self, where: str, line: str, words: int) -> str | None:
+        """The name of the first class of kind `where` that `line` belongs to.
+
+        One search with all the kind's patterns rules most lines out at once.
+        """
+        if words > self.longest[where] or self.any_of[where].search(line) is None:
+            return None
+        return next((c.name for c in self.of_kind(where) if c.matches(line, words)), None)
 
     def outlet_for_domain(self, host: str) -> str | None:
         host = host.lower().removeprefix("www.")
@@ -142,6 +155,8 @@ def _compile(data: dict[str, Any], digest: str) -> Rules:
         run_min_lines=int(data["runs"]["min_lines"]),
         run_max_words=int(data["runs"]["max_words"]),
         title_max_words=int(data["title"]["max_words"]),
+        any_of={where: _union([c.pattern for c in classes if c.where == where]) for where in WHERE},
+        longest={where: max((c.max_words for c in classes if c.where == where), default=0) for where in WHERE},
         digest=digest,
     )
 
@@ -156,6 +171,11 @@ def _boilerplate(entry: dict[str, Any]) -> BoilerplateClass:
         pattern=re.compile("|".join(f"(?:{source})" for source in entry["patterns"]), re.IGNORECASE),
         max_words=int(entry.get("max_words", 10_000)),
     )
+
+
+def _union(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    sources = [pattern.pattern for pattern in patterns] or ["(?!)"]
+    return re.compile("|".join(f"(?:{source})" for source in sources), re.IGNORECASE)
 
 
 def _any_word(words: list[str]) -> re.Pattern[str]:
