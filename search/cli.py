@@ -32,6 +32,8 @@ from .render import (
     index_report_json,
     index_report_lines,
     plain_mark,
+    relevance_json,
+    relevance_lines,
     results_json,
     results_lines,
     stats_json,
@@ -303,6 +305,35 @@ def eval_clean(ctx: click.Context, folder: Path, details: bool, as_json: bool) -
         _echo_json(evaluation_json(evaluation, details))
     else:
         _echo_lines(evaluation_lines(evaluation, details))
+
+
+@cli.command("eval")
+@click.option("--docs", type=click.Path(path_type=Path), required=True, help="Documents, JSON lines.")
+@click.option("--queries", type=click.Path(path_type=Path), required=True, help="Queries, id<TAB>text.")
+@click.option("--qrels", type=click.Path(path_type=Path), required=True, help="Judgements, TREC qrels.")
+@click.option("--run", "run_file", type=click.Path(path_type=Path), help="Also write the ranking as a TREC run file.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def evaluate(docs: Path, queries: Path, qrels: Path, run_file: Path | None, as_json: bool) -> None:
+    """Measure ranking quality on a test collection: nDCG@10, MAP, Recall@100, MRR.
+
+    The documents go into a temporary index with the product's own analysis
+    and ranking; each query runs as a bag of words.
+
+    Example: search eval --docs ../shared/dev/ir/cisi/docs.jsonl
+    --queries ../shared/dev/ir/cisi/queries.tsv --qrels ../shared/dev/ir/cisi/qrels.txt
+    """
+    from .relevance import evaluate as score
+    from .relevance import read_qrels, run_collection, write_run
+
+    judgements = read_qrels(qrels)
+    run = run_collection(docs, queries)
+    if run_file:
+        write_run(run, run_file)
+    scores = score(run, judgements)
+    if as_json:
+        _echo_json(relevance_json(scores))
+    else:
+        _echo_lines(relevance_lines(scores))
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .documents import Article
     from .evaluation import CleanEvaluation, Score
     from .indexer import IndexReport
+    from .relevance import RelevanceScores
 
 Mark = Callable[[str], str]
 
@@ -270,3 +271,21 @@ def evaluation_json(evaluation: CleanEvaluation, details: bool = False) -> dict[
             for p in evaluation.pages
         ]  # fmt: skip
     return data
+
+
+def relevance_lines(scores: RelevanceScores) -> Iterator[str]:
+    yield f"{scores.queries} judged queries"
+    yield f"nDCG@10     {scores.ndcg_at_10:.3f}"
+    yield f"MAP         {scores.map:.3f}"
+    yield f"Recall@100  {scores.recall_at_100:.3f}"
+    yield f"MRR         {scores.mrr:.3f}"
+
+
+def relevance_json(scores: RelevanceScores) -> dict[str, Any]:
+    return {
+        "queries": scores.queries,
+        "ndcg@10": round(scores.ndcg_at_10, 4),
+        "map": round(scores.map, 4),
+        "recall@100": round(scores.recall_at_100, 4),
+        "mrr": round(scores.mrr, 4),
+    }

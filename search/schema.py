@@ -14,8 +14,7 @@ from whoosh.support.charset import accent_map
 
 from .documents import Article
 
-SCHEMA_VERSION = 1
-TITLE_BOOST = 2.0
+SCHEMA_VERSION = 2
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 
@@ -38,7 +37,7 @@ def build_schema() -> Schema:
     text = news_analyzer()
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
-        title=TEXT(analyzer=text, stored=True, field_boost=TITLE_BOOST),
+        title=TEXT(analyzer=text, stored=True),
         body=TEXT(analyzer=text, stored=True),
         outlet=TEXT(analyzer=text),
         outlet_name=ID(stored=True, sortable=True),

@@ -49,7 +49,8 @@ def test_query_options(invoke: Invoke) -> None:
     result = invoke("query", "putin", "--outlet", "the moscow times", "--limit", "1")
     assert result.stdout.startswith("1 hit for 'putin'")
     explained = invoke("query", "putin", "--from", "2021", "--explain")
-    assert "query: (title:putin OR body:putin)" in explained.stdout and "date:" in explained.stdout
+    assert "query: (title:putin^0.5 OR body:putin)" in explained.stdout
+    assert "filter: date from 2021-01-01 00:00:00" in explained.stdout
 
 
 def test_index_reports_counts_and_exit_status(invoke: Invoke, home: Path) -> None:
