@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from .documents import Skipped
 from .errors import ArchiveError, SourceError
-from .query import SearchRequest
+from .names import Aliases
+from .query import SearchRequest, load_aliases
 from .searcher import SearchResults, Statistics, StoredDocument, document, run, statistics
 from .store import IndexStore
 
@@ -64,6 +65,11 @@ class Archive:
         from .rules import load_rules
 
         return load_rules(self.home / "rules.toml")
+
+    @cached_property
+    def aliases(self) -> Aliases:
+        """The alias table: shipped spellings plus the archive's `aliases.toml`."""
+        return load_aliases(self.home / "aliases.toml")
 
     def _raw(self) -> Path:
         if not self.raw_dir.is_dir():
@@ -146,15 +152,14 @@ class Archive:
         return self.run(SearchRequest.build(text, **options))  # type: ignore[arg-type]
 
     def run(self, request: SearchRequest) -> SearchResults:
-        return run(self.store.open(), request)
+        return run(self.store.open(), request, self.aliases)
 
     def explain(self, request: SearchRequest) -> str:
         from .query import explain
         from .searcher import known_outlets
 
-        ix = self.store.open()
-        with ix.searcher() as searcher:
-            return explain(request, ix.schema, known_outlets(searcher))
+        with self.store.open().searcher() as searcher:
+            return explain(request, known_outlets(searcher), self.aliases)
 
     def document(self, doc_id: str) -> StoredDocument:
         return document(self.store.open(), doc_id)

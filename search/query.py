@@ -11,14 +11,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from pathlib import Path
 
 from whoosh import query as Q
-from whoosh.fields import Schema
 from whoosh.qparser import AndGroup, MultifieldParser
 
 from .dates import Period, parse_period
 from .errors import QueryError
-from .schema import outlet_key
+from .names import Aliases, fold, load_alias_groups
+from .schema import TEXT_FIELDS, outlet_key, query_schema
 
 SORTS = ("relevance", "newest", "oldest")
 SEARCH_FIELDS = ("title", "body")
@@ -93,16 +95,48 @@ def _period(value: str | Period) -> Period:
         raise QueryError(str(exc)) from exc
 
 
-def parse_text(request: SearchRequest, schema: Schema) -> Q.Query:
-    """The Whoosh query for the request's text; everything when it is empty."""
+EXACT_BOOST = 2.0
+"""How much more a word's exact form counts than its folded or alias spellings."""
+
+
+def load_aliases(archive_aliases: Path | None = None) -> Aliases:
+    """The alias table, its spellings analysed as query words are."""
+    exact = query_schema()["body"].analyzer
+    return Aliases(load_alias_groups(archive_aliases), lambda text: [t.text for t in exact(text, mode="query")])
+
+
+def parse_text(request: SearchRequest, aliases: Aliases | None = None) -> Q.Query:
+    """The Whoosh query for the request's text; everything when it is empty.
+
+    Each word is widened to its exact form, its folded form and the other
+    spellings of the alias table, the exact form counting most.
+    """
     text = request.text
     if not text.strip():
         return Q.Every()
-    if request.bag_of_words:
-        return _bag_of_words(request, schema)
-    _check_syntax(text)
+    query = _bag_of_words(request) if request.bag_of_words else _parse(request)
+    return query.accept(partial(_widen, aliases or Aliases([], lambda text: [])))
+
+
+def _widen(aliases: Aliases, query: Q.Query) -> Q.Query:
+    if isinstance(query, Q.Phrase) and query.fieldname in TEXT_FIELDS:
+        return Q.Phrase(query.fieldname, [fold(word) for word in query.words], slop=query.slop, boost=query.boost)
+    if type(query) in (Q.Prefix, Q.Wildcard) and fold(query.text) != query.text:
+        return Q.Or([query, type(query)(query.fieldname, fold(query.text), boost=query.boost)])
+    if type(query) is not Q.Term or query.fieldname not in TEXT_FIELDS:
+        return query
+    others = ({fold(query.text)} | aliases.variants(query.text)) - {query.text}
+    if not others:
+        return query
+    exact = Q.Term(query.fieldname, query.text, boost=query.boost * EXACT_BOOST)
+    return Q.Or([exact, *(Q.Term(query.fieldname, other, boost=query.boost) for other in sorted(others))])
+
+
+def _parse(request: SearchRequest) -> Q.Query:
+    _check_syntax(request.text)
     boosts = {"title": request.ranking.title_boost, "body": 1.0}
-    parser = MultifieldParser(list(SEARCH_FIELDS), schema, fieldboosts=boosts, group=AndGroup)
+    parser = MultifieldParser(list(SEARCH_FIELDS), query_schema(), fieldboosts=boosts, group=AndGroup)
+    text = request.text
     try:
         parsed = parser.parse(text)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input.
@@ -112,13 +146,13 @@ def parse_text(request: SearchRequest, schema: Schema) -> Q.Query:
     return parsed
 
 
-def _bag_of_words(request: SearchRequest, schema: Schema) -> Q.Query:
+def _bag_of_words(request: SearchRequest) -> Q.Query:
     """Every word of the text, weighted by how often the text repeats it.
 
     Whoosh's parser would merge repeated words into one; long topics say
     what matters by repeating it (CISI nDCG@10 0.31 merged, 0.38 weighted).
     """
-    counts = Counter(token.text for token in schema["body"].analyzer(request.text, mode="query"))
+    counts = Counter(token.text for token in query_schema()["body"].analyzer(request.text, mode="query"))
     if not counts:
         raise QueryError(f"nothing to search for in {request.text!r}: common words like 'the' are not indexed")
     boosts = {"title": request.ranking.title_boost, "body": 1.0}
@@ -171,9 +205,9 @@ def _known_outlet(name: str, known: list[str]) -> str:
     return key
 
 
-def explain(request: SearchRequest, schema: Schema, known_outlets: list[str]) -> str:
+def explain(request: SearchRequest, known_outlets: list[str], aliases: Aliases | None = None) -> str:
     """The query and filter as Whoosh runs them, for `--explain`."""
-    query = parse_text(request, schema)
+    query = parse_text(request, aliases)
     build_filter(request, known_outlets)  # checks the outlets
     limits = []
     if request.start or request.end:

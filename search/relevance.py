@@ -27,7 +27,7 @@ from whoosh import index as whoosh_index
 from .dates import parse_date
 from .documents import Article
 from .errors import SourceError
-from .query import SearchRequest
+from .query import SearchRequest, load_aliases
 from .schema import build_schema, to_fields
 from .searcher import ranked_ids
 
@@ -105,8 +105,10 @@ def run_collection(docs: Path, queries: Path) -> Run:
         with ix.writer(limitmb=256) as writer:
             for article in read_documents(docs):
                 writer.add_document(**to_fields(article))
+        aliases = load_aliases()
         return {
-            qid: ranked_ids(ix, SearchRequest(text, limit=RUN_DEPTH, bag_of_words=True)) for qid, text in topics.items()
+            qid: ranked_ids(ix, SearchRequest(text, limit=RUN_DEPTH, bag_of_words=True), aliases)
+            for qid, text in topics.items()
         }
 
 

@@ -6,31 +6,75 @@ another version is refused with a message to run `search rebuild`.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
-from whoosh.analysis import Analyzer, CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
 
 from .documents import Article
+from .names import fold
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 
 
-def news_analyzer() -> Analyzer:
-    """Lowercase, fold accents, drop English stop words, stem.
+class NormaliseUnicode(Filter):  # type: ignore[misc]
+    """NFKC: one code point sequence for what looks the same (ligatures, widths)."""
 
-    Folding comes before stemming so that "Vučić" and "Vucic" meet as one term.
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if not token.text.isascii():
+                token.text = unicodedata.normalize("NFKC", token.text)
+            yield token
+
+
+class FoldedVariants(Filter):  # type: ignore[misc]
+    """Keeps each word and adds its folded form at the same position when it
+    differs ("Vučić" is indexed as "vučić" and "vucic", "Путин" as "путин"
+    and "putin"), so that every spelling finds it and the exact one can
+    still rank first (Lucene's ASCIIFoldingFilter with preserveOriginal)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
+            yield token
+            folded = fold(text)
+            if folded != text:
+                token.text = folded
+                yield token
+
+
+def news_analyzer(variants: bool = True) -> Analyzer:
+    """Lowercase, normalise, add folded forms, drop English stop words, stem.
+
+    Queries are analysed without the folded forms (`variants=False`): the
+    query widens each word to its exact and folded forms itself, weighting
+    the exact one higher (query.py).
     """
-    return (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter()
-        | StemFilter(lang="en", cachesize=-1)
-    )
+    # Stop words go before the variants are added: the filter renumbers
+    # positions, and a variant must stand at its word's position.
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | NormaliseUnicode() | StopFilter()
+    if variants:
+        chain = chain | FoldedVariants()
+    return chain | StemFilter(lang="en", cachesize=-1)
+
+
+TEXT_FIELDS = ("title", "body", "outlet", "author")
+
+
+@cache
+def query_schema() -> Schema:
+    """The schema as the query parser sees it: text fields without folded forms."""
+    schema = build_schema()
+    exact = news_analyzer(variants=False)
+    for name in TEXT_FIELDS:
+        schema[name].analyzer = exact
+        schema[name].format.analyzer = exact
+    return schema
 
 
 def build_schema() -> Schema:

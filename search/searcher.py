@@ -18,6 +18,7 @@ from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
 from .errors import UnknownDocument
+from .names import Aliases
 from .query import SearchRequest, build_filter, parse_text
 from .snippets import Snippet, snippet
 
@@ -92,16 +93,16 @@ def _weighting(request: SearchRequest) -> scoring.WeightingModel:
     return BM25(B=request.ranking.b, K1=request.ranking.k1)
 
 
-def ranked_ids(ix: Index, request: SearchRequest) -> list[tuple[str, float]]:
+def ranked_ids(ix: Index, request: SearchRequest, aliases: Aliases | None = None) -> list[tuple[str, float]]:
     """Ids and scores of the best `limit` documents, for evaluation runs."""
     with ix.searcher(weighting=_weighting(request)) as searcher:
-        results = searcher.search(parse_text(request, ix.schema), limit=request.limit)
+        results = searcher.search(parse_text(request, aliases), limit=request.limit)
         return [(hit["id"], hit.score) for hit in results]
 
 
-def run(ix: Index, request: SearchRequest) -> SearchResults:
+def run(ix: Index, request: SearchRequest, aliases: Aliases | None = None) -> SearchResults:
     with ix.searcher(weighting=_weighting(request)) as searcher:
-        query = parse_text(request, ix.schema)
+        query = parse_text(request, aliases)
         filters = build_filter(request, known_outlets(searcher))
         facets = {"outlet": sorting.FieldFacet("outlet_name"), "year": sorting.FieldFacet("year")}
         results = searcher.search(

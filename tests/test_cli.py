@@ -49,7 +49,7 @@ def test_query_options(invoke: Invoke) -> None:
     result = invoke("query", "putin", "--outlet", "the moscow times", "--limit", "1")
     assert result.stdout.startswith("1 hit for 'putin'")
     explained = invoke("query", "putin", "--from", "2021", "--explain")
-    assert "query: (title:putin^0.5 OR body:putin)" in explained.stdout
+    assert "query: ((title:putin OR title:poutin^0.5) OR (body:putin^2.0 OR body:poutin))" in explained.stdout
     assert "filter: date from 2021-01-01 00:00:00" in explained.stdout
 
 
