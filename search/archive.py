@@ -25,7 +25,7 @@ from .documents import Skipped
 from .errors import ArchiveError, SourceError
 from .names import Aliases
 from .query import SearchRequest, load_aliases
-from .searcher import SearchResults, Statistics, StoredDocument, document, run, statistics
+from .searcher import SearchResults, Statistics, StoredDocument, document, run, similar, statistics
 from .store import IndexStore
 
 if TYPE_CHECKING:
@@ -160,6 +160,10 @@ class Archive:
 
         with self.store.open().searcher() as searcher:
             return explain(request, known_outlets(searcher), self.aliases)
+
+    def similar(self, doc_id: str, limit: int = 10) -> SearchResults:
+        """The documents most like `doc_id`, itself excluded."""
+        return similar(self.store.open(), doc_id, limit)
 
     def document(self, doc_id: str) -> StoredDocument:
         return document(self.store.open(), doc_id)

@@ -21,6 +21,7 @@ from .errors import SearchError
 from .indexer import IndexReport, Progress
 from .query import SORTS, SearchRequest
 from .render import (
+    Mark,
     add_report_json,
     add_report_lines,
     article_json,
@@ -254,8 +255,29 @@ def query(
     if as_json:
         _echo_json(results_json(results))
         return
-    terminal = sys.stdout.isatty()
-    _echo_lines(results_lines(results, (lambda t: click.style(t, bold=True, fg="yellow")) if terminal else plain_mark))
+    _echo_lines(results_lines(results, _marker()))
+
+
+def _marker() -> Mark:
+    """Bold on a terminal, **word** elsewhere."""
+    return (lambda text: click.style(text, bold=True, fg="yellow")) if sys.stdout.isatty() else plain_mark
+
+
+@cli.command("similar")
+@click.argument("doc_id", metavar="ID")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Documents to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def similar_command(ctx: click.Context, doc_id: str, limit: int, as_json: bool) -> None:
+    """Documents most like the document ID (more like this), itself excluded.
+
+    Example: search similar 000_bb139807f14e536b.txt --limit 3
+    """
+    results = _archive(ctx).similar(doc_id, limit)
+    if as_json:
+        _echo_json(results_json(results))
+    else:
+        _echo_lines(results_lines(results, _marker()))
 
 
 @cli.command()

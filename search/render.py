@@ -46,6 +46,8 @@ def results_lines(results: SearchResults, mark: Mark = plain_mark) -> Iterator[s
     shown = f"{len(results.hits)} shown" if results.total > len(results.hits) else ""
     noun = "hit" if results.total == 1 else "hits"
     yield f"{results.total} {noun} for {request.text or 'everything'!r}" + (f" ({shown})" if shown else "")
+    if results.suggestion:
+        yield f"Did you mean: {results.suggestion}"
     for hit in results.hits:
         yield ""
         yield f"{hit.rank:>3}. {_day(hit.date)} · {hit.outlet or '(no outlet)'}"
@@ -75,6 +77,7 @@ def results_json(results: SearchResults) -> dict[str, Any]:
             for hit in results.hits
         ],
         "facets": {"outlet": results.outlets, "year": dict(sorted(results.years.items()))},
+        "suggestion": results.suggestion,
     }
 
 

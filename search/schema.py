@@ -17,7 +17,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .documents import Article
 from .names import fold
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 
@@ -82,7 +82,7 @@ def build_schema() -> Schema:
     return Schema(
         id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=text, stored=True),
-        body=TEXT(analyzer=text, stored=True),
+        body=TEXT(analyzer=text, stored=True, spelling=True),
         outlet=TEXT(analyzer=text),
         outlet_name=ID(stored=True, sortable=True),
         outlet_key=ID,

@@ -7,6 +7,7 @@ the whole archive at a glance (`statistics`).
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,8 @@ class SearchResults:
     years: dict[str, int]
     no_outlet: int
     undated: int
+    suggestion: str | None = None
+    """The query with misspelt words corrected, when it found few documents."""
 
 
 @dataclass(frozen=True)
@@ -115,10 +118,74 @@ def run(ix: Index, request: SearchRequest, aliases: Aliases | None = None) -> Se
             terms=True,
         )
         analyzer = ix.schema["body"].analyzer
-        hits = tuple(_hit(rank, hit, request.sort, analyzer) for rank, hit in enumerate(results[: request.limit], 1))
+        page = _newest_first_on_ties(list(results[: request.limit])) if request.sort == "relevance" else None
+        hits = tuple(
+            _hit(rank, hit, request.sort, analyzer) for rank, hit in enumerate(page or results[: request.limit], 1)
+        )
         outlets, no_outlet = _counts(results.groups("outlet"))
         years, undated = _counts(results.groups("year"))
-        return SearchResults(request, len(results), hits, outlets, years, no_outlet, undated)
+        suggestion = suggest(searcher, request.text) if len(results) < FEW_HITS and not request.bag_of_words else None
+        return SearchResults(request, len(results), hits, outlets, years, no_outlet, undated, suggestion)
+
+
+FEW_HITS = 3
+"""Fewer hits than this, and the query's unknown words get a suggestion."""
+
+
+def _newest_first_on_ties(page: list[WhooshHit]) -> list[WhooshHit]:
+    """Hits of equal score, newest first: sort by date, then (stably) by score."""
+    by_date = sorted(page, key=lambda hit: hit.get("date_text") or "", reverse=True)
+    return sorted(by_date, key=lambda hit: -round(hit.score, 6))
+
+
+def suggest(searcher: Searcher, text: str) -> str | None:
+    """The query with each word the archive does not hold replaced by the
+    closest word it does, from the index's own vocabulary; None if nothing changes."""
+    corrector = searcher.corrector("body")
+    reader = searcher.reader()
+    changed = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group(0)
+        if word.isupper() and word in ("AND", "OR", "NOT", "TO") or reader.doc_frequency("spell_body", word.lower()):
+            return word
+        best = corrector.suggest(word.lower(), limit=1, maxdist=1) or corrector.suggest(word.lower(), limit=1)
+        if not best:
+            return word
+        changed = True
+        return str(best[0])
+
+    corrected = _PLAIN_WORD.sub(replace, text)
+    return corrected if changed else None
+
+
+# Words outside quotes that are not field names.
+_PLAIN_WORD = re.compile(r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])")
+
+
+def similar(ix: Index, doc_id: str, limit: int) -> SearchResults:
+    """The documents most like `doc_id` (more like this), itself excluded.
+
+    The document's most distinctive body words (Bo1, from Whoosh's
+    `more_like`) become a query; the facets count the hits shown.
+    """
+    with ix.searcher(weighting=BM25()) as searcher:
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            raise UnknownDocument(f"no document {doc_id!r} in the index; `search query` lists ids")
+        fields = searcher.stored_fields(docnum)
+        found = searcher.more_like(docnum, "body", text=fields.get("body", ""), top=limit, numterms=SIMILAR_TERMS)
+        analyzer = ix.schema["body"].analyzer
+        hits = tuple(_hit(rank, hit, "relevance", analyzer) for rank, hit in enumerate(found, 1))
+    outlets, no_outlet = _counts(Counter(hit.outlet for hit in hits))
+    years, undated = _counts(Counter(hit.date[:4] if hit.date else None for hit in hits))
+    request = SearchRequest(f"similar to {doc_id}", limit=limit)
+    return SearchResults(request, len(hits), hits, outlets, years, no_outlet, undated)
+
+
+SIMILAR_TERMS = 20
+"""How many of a document's most distinctive words describe it for `similar`."""
 
 
 def _sort_keys(sort: str) -> list[sorting.FacetType] | None:
@@ -130,7 +197,8 @@ def _sort_keys(sort: str) -> list[sorting.FacetType] | None:
 
 def _hit(rank: int, hit: WhooshHit, sort: str, analyzer: Analyzer) -> Hit:
     fields = hit.fields()
-    terms = {_text(text) for field, text in hit.matched_terms() if field == "body"}
+    matched = hit.matched_terms() if hit.results.has_matched_terms() else []
+    terms = {_text(text) for field, text in matched if field == "body"}
     return Hit(
         rank=rank,
         doc_id=fields["id"],

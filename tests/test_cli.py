@@ -36,7 +36,7 @@ def test_first_query_on_a_fresh_archive_builds_the_index(invoke: Invoke) -> None
 def test_query_json_contract(invoke: Invoke) -> None:
     result = invoke("query", "vucic", "--from", "2020", "--to", "Dec 2020", "--sort", "oldest", "--json")
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "total", "hits", "facets"}
+    assert set(data) == {"query", "total", "hits", "facets", "suggestion"}
     assert data["query"] == "vucic" and data["total"] == 2
     assert [hit["id"] for hit in data["hits"]] == ["000_bb139807f14e536b.txt", "002_87ee450b78c6a74d.txt"]
     for hit in data["hits"]:
