@@ -11,14 +11,16 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from .indexer import IndexReport, Progress
 
 from .archive import HOME_VARIABLE, Archive
 from .dates import Period, parse_period
 from .errors import SearchError
-from .indexer import IndexReport, Progress
 from .query import SORTS, SearchRequest
 from .render import (
     Mark,
