@@ -91,10 +91,6 @@ class Article:
     stamp: str = ""
     line_keys: tuple[str, ...] = ()
 
-    @property
-    def year(self) -> int | None:
-        return self.date.year if self.date else None
-
 
 @dataclass(frozen=True)
 class Skipped:

@@ -73,7 +73,6 @@ def query_schema() -> Schema:
     exact = news_analyzer(variants=False)
     for name in TEXT_FIELDS:
         schema[name].analyzer = exact
-        schema[name].format.analyzer = exact
     return schema
 
 
