@@ -68,6 +68,10 @@ class SearchGroup(click.Group):
             return super().invoke(ctx)
         except click.BadParameter as exc:
             raise click.ClickException(exc.format_message()) from None
+        except click.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "search"
+            hint = "put -- before words that start with a dash; " if "No such option" in exc.message else ""
+            raise click.ClickException(f"{exc.format_message()} ({hint}see '{command} --help')") from None
         except SearchError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:

@@ -140,7 +140,9 @@ def _parse(request: SearchRequest) -> Q.Query:
     try:
         parsed = parser.parse(text)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input.
-        raise QueryError(f"cannot parse the query {text!r} ({exc}); check its quotes and brackets") from exc
+        raise QueryError(
+            f"cannot parse the query {text!r}; check its quotes, brackets and date ranges (date:[2021 to 2022])"
+        ) from exc
     if parsed is Q.NullQuery:
         raise QueryError(f"nothing to search for in {text!r}: common words like 'the' are not indexed")
     return parsed

@@ -62,7 +62,7 @@ def scan(raw_root: Path) -> tuple[list[SourceFile], list[Skipped]]:
             if not is_document_name(name):
                 skipped.append(Skipped(doc_id, NOT_A_DOCUMENT, failed=False))
             elif path.is_symlink() and not path.resolve().is_relative_to(root):
-                skipped.append(Skipped(doc_id, "a link to a file outside raw/"))
+                skipped.append(Skipped(doc_id, "a link to a file outside raw/", failed=False))
             else:
                 try:
                     found.append(SourceFile(doc_id, path, _stamp(path)))
