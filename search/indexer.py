@@ -104,8 +104,9 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, rules_changed: bool, progress
         articles = [finish(p, rules, counts.is_repeated) for p in (batch | recleaned).values()]
     _classify(report, articles, known, recleaned)
     report.removed = removed
-    with ix.writer() as writer:
-        _write(writer, articles, removed, known)
+    if articles or removed:
+        with ix.writer() as writer:
+            _write(writer, articles, removed, known)
     with ix.searcher() as searcher:
         report.documents = searcher.doc_count()
     written = {*report.updated, *report.recleaned, *(s.doc_id for s in report.skipped)}
