@@ -16,7 +16,7 @@ from .errors import (
     SourceError,
     UnknownDocument,
 )
-from .query import SearchRequest
+from .query import Ranking, SearchRequest
 from .searcher import Hit, SearchResults, Statistics, StoredDocument
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "IndexLocked",
     "IndexMissing",
     "QueryError",
+    "Ranking",
     "SchemaMismatch",
     "SearchError",
     "SearchRequest",
