@@ -10,6 +10,7 @@ import errno
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -111,6 +112,7 @@ def _echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+@contextmanager
 def _progress() -> Iterator[Progress]:
     """A progress bar on stderr, shown only on a terminal and for long runs."""
     bar: Any = None
@@ -160,7 +162,7 @@ def index(ctx: click.Context, as_json: bool) -> None:
 
     Exits 1 when a document could not be read (the others are indexed).
     """
-    for progress in _progress():
+    with _progress() as progress:
         report = _archive(ctx).update(progress)
     _show_index_report(report, as_json)
 
@@ -170,7 +172,7 @@ def index(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def rebuild(ctx: click.Context, as_json: bool) -> None:
     """Build the index anew from raw/; the old one is replaced only when the new one is complete."""
-    for progress in _progress():
+    with _progress() as progress:
         report = _archive(ctx).rebuild(progress)
     _show_index_report(report, as_json)
 
@@ -209,7 +211,7 @@ def add(
 
     Example: search add ~/Downloads/tass-2024-10-20.html --outlet TASS
     """
-    for progress in _progress():
+    with _progress() as progress:
         metadata = {"outlet": outlet, "date": date, "title": title, "url": url, "author": author}
         report = _archive(ctx).add(list(paths), {k: v for k, v in metadata.items() if v}, progress)
     if as_json:

@@ -25,7 +25,7 @@ from .documents import Article, Skipped
 from .errors import SourceError
 from .pipeline import Prepared, finish, prepare
 from .rules import Rules
-from .schema import to_fields
+from .schema import column_text, to_fields
 from .sources import SourceFile, scan
 from .store import IndexStore
 
@@ -120,14 +120,10 @@ def _known(reader: IndexReader) -> dict[str, Known]:
         return {}
     ids, stamps, shas = (reader.column_reader(name) for name in ("id", "stamp", "sha"))
     return {
-        _text(ids[n]): Known(n, _text(stamps[n]), _text(shas[n]))
+        column_text(ids[n]): Known(n, column_text(stamps[n]), column_text(shas[n]))
         for n in range(reader.doc_count_all())
         if not reader.is_deleted(n)
     }
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else value
 
 
 def _prepare_all(

@@ -99,6 +99,9 @@ EXACT_BOOST = 2.0
 """How much more a word's exact form counts than its folded or alias spellings."""
 
 
+NO_ALIASES = Aliases([], lambda text: [])
+
+
 def load_aliases(archive_aliases: Path | None = None) -> Aliases:
     """The alias table, its spellings analysed as query words are."""
     exact = query_schema()["body"].analyzer
@@ -115,7 +118,7 @@ def parse_text(request: SearchRequest, aliases: Aliases | None = None) -> Q.Quer
     if not text.strip():
         return Q.Every()
     query = _bag_of_words(request) if request.bag_of_words else _parse(request)
-    return query.accept(partial(_widen, aliases or Aliases([], lambda text: [])))
+    return query.accept(partial(_widen, aliases or NO_ALIASES))
 
 
 def _widen(aliases: Aliases, query: Q.Query) -> Q.Query:

@@ -98,6 +98,11 @@ def build_schema() -> Schema:
     )
 
 
+def column_text(value: bytes | str) -> str:
+    """A value read from a Whoosh column or lexicon, as text."""
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
 def outlet_key(name: str) -> str:
     """How an outlet name is matched by `--outlet`: case and spacing ignored."""
     return " ".join(name.casefold().split())

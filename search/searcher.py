@@ -21,6 +21,7 @@ from whoosh.searching import Searcher
 from .errors import UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, build_filter, parse_text
+from .schema import column_text
 from .snippets import Snippet, snippet
 
 
@@ -75,7 +76,7 @@ class Statistics:
 
 
 def known_outlets(searcher: Searcher) -> list[str]:
-    return [_text(name) for name in searcher.lexicon("outlet_name")]
+    return [column_text(name) for name in searcher.lexicon("outlet_name")]
 
 
 class BM25(scoring.BM25F):  # type: ignore[misc]
@@ -198,7 +199,7 @@ def _sort_keys(sort: str) -> list[sorting.FacetType] | None:
 def _hit(rank: int, hit: WhooshHit, sort: str, analyzer: Analyzer) -> Hit:
     fields = hit.fields()
     matched = hit.matched_terms() if hit.results.has_matched_terms() else []
-    terms = {_text(text) for field, text in matched if field == "body"}
+    terms = {column_text(text) for field, text in matched if field == "body"}
     return Hit(
         rank=rank,
         doc_id=fields["id"],
@@ -213,13 +214,9 @@ def _hit(rank: int, hit: WhooshHit, sort: str, analyzer: Analyzer) -> Hit:
 
 def _counts(groups: dict[Any, int]) -> tuple[dict[str, int], int]:
     """Named counts, most first, and the count of documents without a value."""
-    named = {_text(k): n for k, n in groups.items() if k not in (None, b"", "")}
+    named = {column_text(k): n for k, n in groups.items() if k not in (None, b"", "")}
     missing = sum(n for k, n in groups.items() if k in (None, b"", ""))
     return dict(sorted(named.items(), key=lambda item: (-item[1], item[0]))), missing
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
 def document(ix: Index, doc_id: str) -> StoredDocument:
@@ -256,6 +253,6 @@ def statistics(ix: Index) -> Statistics:
             years=dict(sorted(_counts(Counter(years[n] for n in live))[0].items())),
             first_date=min(when).date().isoformat() if when else None,
             last_date=max(when).date().isoformat() if when else None,
-            undated=tuple(sorted(_text(ids[n]) for n in live if not dated[n])),
-            no_outlet=tuple(sorted(_text(ids[n]) for n in live if not outlets[n])),
+            undated=tuple(sorted(column_text(ids[n]) for n in live if not dated[n])),
+            no_outlet=tuple(sorted(column_text(ids[n]) for n in live if not outlets[n])),
         )

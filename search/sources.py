@@ -168,7 +168,8 @@ def parse_sidecar(data: bytes, name: str) -> Sidecar:
 def write_sidecar(path: Path, fields: dict[str, str]) -> None:
     """Write the sidecar of a document file, merging with one already there."""
     side = sidecar_path(path)
-    current = json.loads(side.read_text("utf-8")) if side.is_file() else {}
-    current.update(fields)
+    existing = side.read_bytes() if side.is_file() else b"{}"
+    parse_sidecar(existing, side.name)  # a broken sidecar is reported, never overwritten
+    current = json.loads(existing) | fields
     parse_sidecar(json.dumps(current).encode(), side.name)
     side.write_text(json.dumps(current, ensure_ascii=False, indent=2) + "\n", "utf-8")

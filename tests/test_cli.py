@@ -219,3 +219,10 @@ def test_python_dash_m_and_the_console_script(home: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["total"] == 2
+
+
+def test_add_onto_a_broken_sidecar_is_one_line_and_keeps_it(invoke: Invoke, home: Path) -> None:
+    side = home / "raw" / "003_c724ab5fffc3b5c0.txt.meta.json"
+    side.write_text("{broken")
+    one_line_error(invoke("add", str(home / "raw" / "003_c724ab5fffc3b5c0.txt"), "--outlet", "X"), "not valid JSON")
+    assert side.read_text() == "{broken"

@@ -104,8 +104,8 @@ def test_links_out_of_raw_are_not_followed(tmp_path: Path) -> None:
 
 
 def test_sidecar_change_changes_the_stamp_and_hash(tmp_path: Path) -> None:
-    path = write(tmp_path / "a.txt", "Text.")
-    before = _read(SourceFile("a.txt", path, "").path) if False else read(scan(tmp_path)[0][0])
+    write(tmp_path / "a.txt", "Text.")
+    before = read(scan(tmp_path)[0][0])
     write(tmp_path / "a.txt.meta.json", '{"outlet": "X"}')
     after = read(scan(tmp_path)[0][0])
     assert before.stamp != after.stamp and before.sha != after.sha
