@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from whoosh import scoring, sorting
@@ -141,24 +142,63 @@ def _newest_first_on_ties(page: list[WhooshHit]) -> list[WhooshHit]:
 
 def suggest(searcher: Searcher, text: str) -> str | None:
     """The query with each word the archive does not hold replaced by the
-    closest word it does, from the index's own vocabulary; None if nothing changes."""
+    closest word it does, from the index's own vocabulary; None if nothing changes.
+
+    The vocabulary is the body's stemmed terms, so a misspelling is corrected
+    stem to stem ("sanctoins" to "sanction"), and the word shown is the form
+    of that stem that archive documents use closest to what was typed
+    ("sanctions"). A separate unstemmed spelling field would cost a third of
+    indexing time and size for a message shown only on near-empty results.
+    """
     corrector = searcher.corrector("body")
-    reader = searcher.reader()
+    analyzer = searcher.schema["body"].analyzer
     changed = False
 
     def replace(match: re.Match[str]) -> str:
         nonlocal changed
         word = match.group(0)
-        if word.isupper() and word in ("AND", "OR", "NOT", "TO") or reader.doc_frequency("spell_body", word.lower()):
+        stems = [token.text for token in analyzer(word.lower(), mode="query")]
+        if len(stems) != 1 or word in ("AND", "OR", "NOT", "TO") or searcher.doc_frequency("body", stems[0]):
             return word
-        best = corrector.suggest(word.lower(), limit=1, maxdist=1) or corrector.suggest(word.lower(), limit=1)
+        best = corrector.suggest(stems[0], limit=1, maxdist=1) or corrector.suggest(stems[0], limit=1)
         if not best:
             return word
         changed = True
-        return str(best[0])
+        return _surface(searcher, str(best[0]), word.lower())
 
     corrected = _PLAIN_WORD.sub(replace, text)
     return corrected if changed else None
+
+
+def _surface(searcher: Searcher, stem: str, typed: str) -> str:
+    """The word, among those a few documents write for `stem`, closest to `typed`."""
+    analyzer = searcher.schema["body"].analyzer
+    forms: Counter[str] = Counter()
+    for docnum in islice(searcher.postings("body", stem).all_ids(), SURFACE_DOCUMENTS):
+        body = searcher.stored_fields(docnum).get("body", "")
+        forms.update(body[t.startchar : t.endchar].lower() for t in analyzer(body, chars=True) if t.text == stem)
+    if not forms:
+        return stem
+    return min(forms, key=lambda form: (edit_distance(form, typed), -forms[form], form))
+
+
+SURFACE_DOCUMENTS = 3
+"""How many documents holding a suggested stem are read for the word to show."""
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, with a transposition counted as one edit."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 # Words outside quotes that are not field names.

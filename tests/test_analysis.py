@@ -1,0 +1,72 @@
+"""The one-pass analyzer gives what Whoosh's own filter chain would give."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
+
+from search.names import fold
+from search.schema import TOKEN_PATTERN, news_analyzer
+
+from .conftest import SAMPLES
+
+
+class _Normalise(Filter):  # type: ignore[misc]
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = unicodedata.normalize("NFKC", token.text)
+            yield token
+
+
+class _Folded(Filter):  # type: ignore[misc]
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            text = token.text
+            yield token
+            if fold(text) != text:
+                token.text = fold(text)
+                yield token
+
+
+def _chain(variants: bool) -> Filter:
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | _Normalise() | StopFilter()
+    return (chain | _Folded() if variants else chain) | StemFilter(lang="en")
+
+
+def _tokens(analyzer: Filter, text: str, **options: object) -> list[tuple[str, int, int, int, bool]]:
+    tokens = analyzer(text, positions=True, chars=True, **options)
+    return [(t.text, t.pos, t.startchar, t.endchar, t.stopped) for t in tokens]
+
+
+def _same(text: str) -> None:
+    for variants in (True, False):
+        assert _tokens(news_analyzer(variants), text) == _tokens(_chain(variants), text)
+    # Snippets ask for stop words too: they come as they are, the rest unchanged.
+    everything = _tokens(news_analyzer(), text, removestops=False)
+    assert [t for t in everything if not t[4]] == _tokens(news_analyzer(), text)
+    assert all(t[0] == text[t[2] : t[3]].lower() for t in everything if t[4])
+
+
+def test_same_terms_and_positions_on_the_samples() -> None:
+    for path in SAMPLES.glob("*.*"):
+        _same(path.read_text("utf-8", errors="replace"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aeiouyAE ščćžđ ЂПутинвс .,'’ﬁＡ1\n-"), max_size=80))
+def test_same_terms_and_positions_on_any_text(text: str) -> None:
+    _same(text)
+
+
+def test_the_cache_is_not_pickled_into_the_index() -> None:
+    import pickle
+
+    analyzer = news_analyzer()
+    list(analyzer("Vučić met Putin"))
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert copy == analyzer and not copy._terms
+    assert [t.text for t in copy("Vučić")] == ["vučić", "vucic"]
