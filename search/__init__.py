@@ -8,6 +8,7 @@ query -> searcher (hits and facets) -> render. `Archive` ties them together.
 from .archive import AddReport, Archive
 from .errors import (
     ArchiveError,
+    IndexFailed,
     IndexLocked,
     IndexMissing,
     QueryError,
@@ -24,6 +25,7 @@ __all__ = [
     "Archive",
     "ArchiveError",
     "Hit",
+    "IndexFailed",
     "IndexLocked",
     "IndexMissing",
     "QueryError",

@@ -120,7 +120,7 @@ def _progress() -> Iterator[Progress]:
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None and total >= PROGRESS_MIN_FILES and sys.stderr.isatty():
-            bar = click.progressbar(length=total, label="Reading", file=sys.stderr)
+            bar = click.progressbar(length=total, label="Indexing", file=sys.stderr)
             bar.__enter__()
         if bar is not None:
             bar.update(done - bar.pos)

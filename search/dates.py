@@ -90,12 +90,20 @@ def _parse(text: str) -> datetime:
     if re.match(r"^\d{4}-\d{2}-\d{2}", text):
         return datetime.fromisoformat(text)
     text = re.sub(r"(?<=\d)\.(?=\s|$)|\s[-–—|]\s|(?<=\d)(st|nd|rd|th)\b", " ", text)
+    plain = _DAY_MONTH_YEAR.match(text) or _MONTH_DAY_YEAR.match(text)
+    if plain:  # the commonest forms, read without dateutil's cost (0.3 ms a date)
+        return datetime(int(plain["year"]), _MONTHS.index(plain["month"][:3].lower()) + 1, int(plain["day"]))
     # dateutil fills missing fields from `default`: two defaults expose them.
     first: datetime = dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
     second = dateparser.parse(text, dayfirst=True, default=datetime(2001, 2, 2))
     if first != second:
         raise ValueError(f"{text!r} is not a complete date")
     return first
+
+
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+_DAY_MONTH_YEAR = re.compile(rf"^(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\s+(?P<year>\d{{4}})$", re.IGNORECASE)
+_MONTH_DAY_YEAR = re.compile(rf"^(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

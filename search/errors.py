@@ -25,6 +25,10 @@ class SchemaMismatch(SearchError):
     """The index on disk was written by an incompatible version."""
 
 
+class IndexFailed(SearchError):
+    """Building the index failed part way; the index is as it was."""
+
+
 class IndexLocked(SearchError):
     """Another process is writing the index."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,8 @@ from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.writing import IndexWriter
 
+from .build import Progress as Progress
+from .build import build, default_workers
 from .documents import Article, Skipped
 from .errors import SourceError
 from .pipeline import Prepared, finish, prepare
@@ -28,9 +30,6 @@ from .rules import Rules
 from .schema import column_text, to_fields
 from .sources import SourceFile, scan
 from .store import IndexStore
-
-Progress = Callable[[int, int], None]
-"""Called with (files read so far, files to read)."""
 
 
 @dataclass
@@ -57,42 +56,60 @@ class Known:
     sha: str
 
 
-def update(store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None = None) -> IndexReport:
-    """Add new files, re-index changed ones, remove deleted ones."""
+def update(
+    store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None = None, workers: int | None = None
+) -> IndexReport:
+    """Add new files, re-index changed ones, remove deleted ones.
+
+    With no index yet, or rules that changed since the last build (every
+    document is then cleaned again), this is a full build.
+    """
     with store.write_lock():
         if not store.exists():
-            return _rebuild_locked(store, raw_root, rules, progress)
-        rules_changed = store.manifest().rules != rules.digest
-        report = _sync(store.open(), raw_root, rules, rules_changed, progress)
-        store.record_rules(rules.digest)
-        return report
+            return _rebuild_locked(store, raw_root, rules, progress, workers)
+        if store.manifest().rules != rules.digest:
+            report = _rebuild_locked(store, raw_root, rules, progress, workers)
+            report.rules_changed = True
+            return report
+        return _sync(store.open(), raw_root, rules, progress)
 
 
-def rebuild(store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None = None) -> IndexReport:
+def rebuild(
+    store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None = None, workers: int | None = None
+) -> IndexReport:
     """Build a fresh index; the old one stays live until the new one is complete."""
     with store.write_lock():
-        return _rebuild_locked(store, raw_root, rules, progress)
+        return _rebuild_locked(store, raw_root, rules, progress, workers)
 
 
-def _rebuild_locked(store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None) -> IndexReport:
-    generation, ix = store.create_generation()
+def _rebuild_locked(
+    store: IndexStore, raw_root: Path, rules: Rules, progress: Progress | None, workers: int | None
+) -> IndexReport:
+    found, skipped = scan(raw_root)
+    generation, _ = store.create_generation()
     try:
-        report = _sync(ix, raw_root, rules, False, progress)
+        built = build(store.folder / generation, found, rules, workers or default_workers(), progress)
     except BaseException:
         shutil.rmtree(store.folder / generation, ignore_errors=True)
         raise
     store.publish(generation, rules.digest)
-    report.rebuilt = True
-    return report
+    return IndexReport(
+        added=built.ids,
+        skipped=skipped + built.skipped,
+        undated=built.undated,
+        no_outlet=built.no_outlet,
+        documents=len(built.ids),
+        rebuilt=True,
+    )
 
 
-def _sync(ix: Index, raw_root: Path, rules: Rules, rules_changed: bool, progress: Progress | None) -> IndexReport:
+def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None) -> IndexReport:
     found, skipped = scan(raw_root)
     files = {f.doc_id: f for f in found}
-    report = IndexReport(skipped=skipped, rules_changed=rules_changed)
+    report = IndexReport(skipped=skipped)
     with ix.reader() as reader:
         known = _known(reader)
-        stale = [f for f in found if rules_changed or f.doc_id not in known or known[f.doc_id].stamp != f.stamp]
+        stale = [f for f in found if f.doc_id not in known or known[f.doc_id].stamp != f.stamp]
         batch = _prepare_all(stale, rules, report, progress)
         removed = sorted(set(known) - set(files))
         replaced = [known[i].docnum for i in [*batch, *removed] if i in known]
@@ -198,7 +215,7 @@ def _classify(
             report.recleaned.append(article.doc_id)
         elif article.doc_id not in known:
             report.added.append(article.doc_id)
-        elif known[article.doc_id].sha != article.sha or report.rules_changed:
+        elif known[article.doc_id].sha != article.sha:
             report.updated.append(article.doc_id)
         if article.date is None:
             report.undated.append(article.doc_id)

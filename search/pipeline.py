@@ -30,6 +30,12 @@ class Prepared:
     def line_keys(self) -> tuple[str, ...]:
         return tuple(sorted({line.key for line in self.lines}))
 
+    def without_text(self) -> Prepared:
+        """The same, without the raw text and blocks, which `finish` does not
+        read: what a build keeps on disk between its two passes."""
+        parsed = replace(self.parsed, raw=replace(self.parsed.raw, text=""), blocks=())
+        return replace(self, parsed=parsed)
+
 
 def prepare(source: SourceFile, rules: Rules) -> Prepared:
     """Read, decode and parse a file. Raises SourceError."""

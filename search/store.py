@@ -84,11 +84,6 @@ class IndexStore:
             if folder.name != generation:
                 shutil.rmtree(folder, ignore_errors=True)
 
-    def record_rules(self, rules: str) -> None:
-        current = self.manifest()
-        if current.rules != rules:
-            self._write_manifest(Manifest(current.generation, current.schema_version, rules))
-
     def _write_manifest(self, manifest: Manifest) -> None:
         temporary = self.folder / (MANIFEST + ".tmp")
         data = {"generation": manifest.generation, "schema_version": manifest.schema_version, "rules": manifest.rules}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pytest
+from dateutil import parser as dateparser
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -81,3 +82,16 @@ def test_date_parsing_never_crashes(text: str) -> None:
     parse_date(text)
     with contextlib.suppress(ValueError):
         parse_period(text)
+
+
+def test_common_written_forms_read_the_same_as_dateutil_reads_them() -> None:
+    day = date(1999, 1, 1)
+    while day < date(2001, 3, 1):
+        for text in (
+            f"{day:%B} {day.day}, {day.year}",
+            f"{day.day} {day:%b} {day.year}",
+            f"{day.day} {day:%B} {day.year}",
+        ):
+            found = parse_date(text)
+            assert found is not None and found.when == dateparser.parse(text), text
+        day += timedelta(days=7)

@@ -100,14 +100,14 @@ def test_rebuild_replaces_the_index_with_one_built_from_scratch(archive: Archive
 
 
 def test_a_failed_rebuild_leaves_the_old_index_live(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search.indexer
+    import search.build
 
     before = archive.store.manifest()
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(search.indexer, "_write", explode)
+    monkeypatch.setattr(search.build, "_gather", explode)
     with pytest.raises(RuntimeError):
         archive.rebuild()
     assert archive.store.manifest() == before
@@ -164,7 +164,7 @@ def test_editing_the_rules_cleans_every_document_again(archive: Archive) -> None
     )
     fresh = Archive(archive.home)
     report = fresh.update()
-    assert report.rules_changed and len(report.updated) == 5
+    assert report.rules_changed and report.rebuilt and len(report.added) == 5
     assert "thanked Putin" not in fresh.document("003_c724ab5fffc3b5c0.txt").body
     assert fresh.update().unchanged == 5
 

@@ -1,0 +1,263 @@
+"""A full build of the index from `raw/`: in parallel, in bounded memory.
+
+Whether a line is an outlet's boilerplate depends on how many of the
+outlet's documents carry it, so cleaning needs every document read first.
+The build makes two passes, each spread over worker processes:
+
+1. Read: read, parse and key the lines of every file (`pipeline.prepare`).
+   Prepared documents go to spool files on disk, a chunk at a time; their
+   line keys come back to this process, which counts them.
+2. Write: each worker cleans its share of the spool with those counts and
+   writes it as a Whoosh index of its own (a part); the parts' segments
+   then become the new generation under one table of contents.
+
+Memory stays bounded whatever the archive's size: documents stream through
+the spool, and this process keeps only the line keys, 8 bytes each.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gc
+import multiprocessing
+import os
+import pickle
+import shutil
+import signal
+from array import array
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
+
+from .documents import Skipped
+from .errors import IndexFailed, SourceError
+from .pipeline import Prepared, finish, prepare
+from .rules import Rules
+from .schema import build_schema, to_fields
+from .sources import SourceFile
+
+CHUNK = 200
+"""Documents per spool file: the unit of work of the read pass."""
+WRITER_MB = 256
+"""Memory for postings each writing worker holds before it sorts them to disk."""
+INDEX_NAME = "MAIN"  # Whoosh's default index name
+
+Progress = Callable[[int, int], None]
+"""Called with (steps done, steps in all): each file is read, then written."""
+
+
+@dataclass
+class Built:
+    """What a build wrote, for the index report."""
+
+    ids: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)
+    no_outlet: list[str] = field(default_factory=list)
+
+
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0))
+
+
+def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, progress: Progress | None) -> Built:
+    """Write `files` as the Whoosh index in `folder`, an empty index until now."""
+    spool, parts = folder / "spool", folder / "parts"
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    workers = max(1, min(workers, len(chunks)))
+    steps = _Steps(progress, 2 * len(files))
+    built = Built()
+    try:
+        spool.mkdir()
+        with _executor(workers, steps.shared) as pool:
+            reads = [(_read_chunk, spool / f"{n:06d}", chunk, rules) for n, chunk in enumerate(chunks)]
+            read: list[_ChunkRead] = _run(pool, steps, reads)
+            built.skipped = [skip for chunk in read for skip in chunk.skipped]
+            steps.add(len(built.skipped))  # never to be written
+            repeated = _repeated(read, rules.repeat_min_docs)
+            shares = [[chunk.spool for chunk in read[k::workers]] for k in range(workers)]
+            writes = [(_write_part, parts / str(k), share, rules, repeated) for k, share in enumerate(shares)]
+            written: list[_PartWritten] = _run(pool, steps, writes)
+        _gather(folder, [part.folder for part in written])
+    except BrokenProcessPool as exc:
+        raise IndexFailed(
+            "a worker process of the build died (killed, or out of memory); the index is as it was before. "
+            "Run the command again, with --workers 1 to use less memory"
+        ) from exc
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+        shutil.rmtree(parts, ignore_errors=True)
+    built.ids = sorted(doc_id for part in written for doc_id in part.ids)
+    built.undated = sorted(doc_id for part in written for doc_id in part.undated)
+    built.no_outlet = sorted(doc_id for part in written for doc_id in part.no_outlet)
+    return built
+
+
+@dataclass
+class _ChunkRead:
+    spool: Path
+    keys: list[str]
+    skipped: list[Skipped]
+
+
+@dataclass
+class _PartWritten:
+    folder: Path
+    ids: list[str]
+    undated: list[str]
+    no_outlet: list[str]
+
+
+def _read_chunk(spool: Path, files: list[SourceFile], rules: Rules) -> _ChunkRead:
+    """Pass 1 on a chunk of files: prepare them, spool them, return their keys."""
+    prepared: list[Prepared] = []
+    skipped: list[Skipped] = []
+    for source in files:
+        try:
+            prepared.append(prepare(source, rules).without_text())
+        except SourceError as exc:
+            skipped.append(Skipped(source.doc_id, str(exc)))
+        _step()
+    with open(spool, "wb") as handle:
+        pickle.dump(prepared, handle, pickle.HIGHEST_PROTOCOL)
+    return _ChunkRead(spool, [key for p in prepared for key in p.line_keys], skipped)
+
+
+def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozenset[str]) -> _PartWritten:
+    """Pass 2 on a share of the spool: clean each document and index it in a part of its own."""
+    folder.mkdir(parents=True)
+    part = _PartWritten(folder, [], [], [])
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    with _no_gc(), ix.writer(limitmb=WRITER_MB) as writer:
+        for spool in spools:
+            with open(spool, "rb") as handle:
+                prepared: list[Prepared] = pickle.load(handle)
+            for document in prepared:
+                article = finish(document, rules, repeated.__contains__)
+                writer.add_document(**to_fields(article))
+                part.ids.append(article.doc_id)
+                if article.date is None:
+                    part.undated.append(article.doc_id)
+                if article.outlet is None:
+                    part.no_outlet.append(article.doc_id)
+                _step()
+    return part
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Whoosh holds a part's postings as millions of small tuples, and the
+    cycle collector would walk them over and over: 15 % of writing time.
+    They hold no cycles."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _repeated(read: list[_ChunkRead], min_docs: int) -> frozenset[str]:
+    """The line keys carried by at least `min_docs` documents.
+
+    An array of 8-byte keys, sorted, holds far less than a Counter of every
+    key would: most lines of an archive occur once.
+    """
+    keys = array("Q", (int(key, 16) for chunk in read for key in chunk.keys))
+    return frozenset(f"{key:016x}" for key, run in groupby(sorted(keys)) if sum(1 for _ in run) >= min_docs)
+
+
+def _gather(folder: Path, parts: list[Path]) -> None:
+    """Move the parts' segments into `folder` and list them all in its table of contents."""
+    segments = []
+    for part in parts:
+        toc = TOC.read(FileStorage(str(part)), INDEX_NAME)
+        for segment in toc.segments:
+            name = segment.make_filename(segment.COMPOUND_EXT)
+            os.replace(part / name, folder / name)
+            segments.append(segment)
+    TOC(build_schema(), segments, 1).write(FileStorage(str(folder)), INDEX_NAME)
+
+
+# Workers and progress.
+
+_counter: Any = None
+"""Steps done, shared by the workers of a build (a multiprocessing.Value)."""
+
+
+def _share(counter: Any) -> None:
+    global _counter
+    _counter = counter
+
+
+def _start_worker(counter: Any, parent: int) -> None:
+    """Set up a worker: share the step counter, and die with the parent.
+
+    A worker is a fork of the indexing process and holds the archive's write
+    lock with it; were it to outlive a killed parent, the lock would stay
+    taken. Linux kills it when the parent dies (PR_SET_PDEATHSIG).
+    """
+    _share(counter)
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _step() -> None:
+    with _counter.get_lock():
+        _counter.value += 1
+
+
+class _Steps:
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total = progress, total
+        self.shared = multiprocessing.get_context("fork").Value("q", 0)
+        _share(self.shared)
+
+    def add(self, count: int) -> None:
+        with self.shared.get_lock():
+            self.shared.value += count
+        self.show()
+
+    def show(self) -> None:
+        if self.progress:
+            self.progress(self.shared.value, self.total)
+
+
+def _run(pool: Executor, steps: _Steps, calls: list[tuple[Any, ...]]) -> list[Any]:
+    """Run each (function, *arguments) on the pool; the results in order."""
+    futures = [pool.submit(*call) for call in calls]
+    while wait(futures, timeout=0.25).not_done:
+        steps.show()
+    steps.show()
+    return [future.result() for future in futures]
+
+
+def _executor(workers: int, counter: Any) -> Executor:
+    if workers == 1:
+        return _InProcess()
+    context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(counter, os.getpid()))
+
+
+class _InProcess(Executor):
+    """Runs each call at once, here: a small archive does not pay for processes."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
