@@ -21,6 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .columns import Columns
 from .documents import Skipped
 from .errors import ArchiveError, SourceError
 from .names import Aliases
@@ -29,6 +30,8 @@ from .searcher import SearchResults, Statistics, StoredDocument, document, run, 
 from .store import IndexStore
 
 if TYPE_CHECKING:
+    from whoosh.searching import Searcher
+
     from .documents import Article
     from .indexer import IndexReport, Progress
     from .rules import Rules
@@ -53,6 +56,7 @@ class Archive:
         self.home = home
         self.raw_dir = home / "raw"
         self.store = IndexStore(home / "index")
+        self._open: tuple[str, Searcher, Columns] | None = None
 
     @classmethod
     def locate(cls, home: str | os.PathLike[str] | None = None) -> Archive:
@@ -78,17 +82,20 @@ class Archive:
 
     # Writing the index
 
-    def update(self, progress: Progress | None = None) -> IndexReport:
-        """Bring the index in line with raw/: add, re-index, remove."""
+    def update(self, progress: Progress | None = None, workers: int | None = None) -> IndexReport:
+        """Bring the index in line with raw/: add, re-index, remove.
+
+        `workers` processes share a full build (default: one per CPU core).
+        """
         from .indexer import update
 
-        return update(self.store, self._raw(), self.rules, progress)
+        return update(self.store, self._raw(), self.rules, progress, workers)
 
-    def rebuild(self, progress: Progress | None = None) -> IndexReport:
+    def rebuild(self, progress: Progress | None = None, workers: int | None = None) -> IndexReport:
         """Build the index anew; the old one serves until the new one is complete."""
         from .indexer import rebuild
 
-        return rebuild(self.store, self._raw(), self.rules, progress)
+        return rebuild(self.store, self._raw(), self.rules, progress, workers)
 
     def ensure_index(self, progress: Progress | None = None) -> IndexReport | None:
         """Build the index if there is none yet; None if there was one."""
@@ -152,7 +159,19 @@ class Archive:
         return self.run(SearchRequest.build(text, **options))  # type: ignore[arg-type]
 
     def run(self, request: SearchRequest) -> SearchResults:
-        return run(self.store.open(), request, self.aliases)
+        searcher, columns = self._reading()
+        return run(searcher, request, self.aliases, columns)
+
+    def _reading(self) -> tuple[Searcher, Columns]:
+        """A searcher on the live index with its columns, kept open between
+        queries for as long as the index does not change."""
+        generation = self.store.manifest().generation
+        if self._open is None or self._open[0] != generation or not self._open[1].up_to_date():
+            if self._open is not None:
+                self._open[1].close()
+            searcher = self.store.open().searcher()
+            self._open = (generation, searcher, Columns(searcher.reader()))
+        return self._open[1], self._open[2]
 
     def explain(self, request: SearchRequest) -> str:
         from .query import explain

@@ -154,26 +154,35 @@ def clean(ctx: click.Context, file: Path, removed: bool, as_json: bool) -> None:
         _echo_lines(article_lines(article, removed))
 
 
+_WORKERS = click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Processes for a full build (default: one per CPU core; each holds up to 256 MB of postings).",
+)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_WORKERS
 @click.pass_context
-def index(ctx: click.Context, as_json: bool) -> None:
+def index(ctx: click.Context, as_json: bool, workers: int | None) -> None:
     """Update the index from raw/: add new files, re-index changed ones, drop deleted ones.
 
     Exits 1 when a document could not be read (the others are indexed).
     """
     with _progress() as progress:
-        report = _archive(ctx).update(progress)
+        report = _archive(ctx).update(progress, workers)
     _show_index_report(report, as_json)
 
 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_WORKERS
 @click.pass_context
-def rebuild(ctx: click.Context, as_json: bool) -> None:
+def rebuild(ctx: click.Context, as_json: bool, workers: int | None) -> None:
     """Build the index anew from raw/; the old one is replaced only when the new one is complete."""
     with _progress() as progress:
-        report = _archive(ctx).rebuild(progress)
+        report = _archive(ctx).rebuild(progress, workers)
     _show_index_report(report, as_json)
 
 

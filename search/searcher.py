@@ -13,15 +13,17 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from whoosh import scoring, sorting
+from whoosh import collectors, scoring, sorting
+from whoosh import query as Q
 from whoosh.analysis import Analyzer
 from whoosh.index import Index
 from whoosh.searching import Hit as WhooshHit
 from whoosh.searching import Searcher
 
+from .columns import Columns
 from .errors import UnknownDocument
 from .names import Aliases
-from .query import SearchRequest, build_filter, parse_text
+from .query import SearchRequest, outlet_filter, parse_text
 from .schema import column_text
 from .snippets import Snippet, snippet
 
@@ -105,29 +107,80 @@ def ranked_ids(ix: Index, request: SearchRequest, aliases: Aliases | None = None
         return [(hit["id"], hit.score) for hit in results]
 
 
-def run(ix: Index, request: SearchRequest, aliases: Aliases | None = None) -> SearchResults:
-    with ix.searcher(weighting=_weighting(request)) as searcher:
-        query = parse_text(request, aliases)
-        filters = build_filter(request, known_outlets(searcher))
-        facets = {"outlet": sorting.FieldFacet("outlet_name"), "year": sorting.FieldFacet("year")}
-        results = searcher.search(
-            query,
-            filter=filters,
-            limit=request.limit,
-            sortedby=_sort_keys(request.sort),
-            groupedby=facets,
-            maptype=sorting.Count,
-            terms=True,
-        )
-        analyzer = ix.schema["body"].analyzer
-        page = _newest_first_on_ties(list(results[: request.limit])) if request.sort == "relevance" else None
-        hits = tuple(
-            _hit(rank, hit, request.sort, analyzer) for rank, hit in enumerate(page or results[: request.limit], 1)
-        )
-        outlets, no_outlet = _counts(results.groups("outlet"))
-        years, undated = _counts(results.groups("year"))
-        suggestion = suggest(searcher, request.text) if len(results) < FEW_HITS and not request.bag_of_words else None
-        return SearchResults(request, len(results), hits, outlets, years, no_outlet, undated, suggestion)
+def run(
+    searcher: Searcher, request: SearchRequest, aliases: Aliases | None = None, columns: Columns | None = None
+) -> SearchResults:
+    """Ranked hits of a request, with counts by outlet and year over every match.
+
+    `columns` are the searcher's; an open archive keeps them between queries.
+    """
+    columns = columns or Columns(searcher.reader())
+    query = parse_text(request, aliases)
+    allow = _allowed(searcher, request, columns)
+    if allow is not None and not allow:  # Whoosh would read an empty filter as no filter
+        query = Q.NullQuery
+    top = _top(request)
+    every = _Every(top)
+    chain = every if allow is None else collectors.FilterCollector(every, allow)
+    searcher.search_with_collector(query, chain, context=searcher.context(weighting=_weighting(request)))
+    results = chain.results()
+    page = list(results[: request.limit])
+    if request.sort == "relevance":
+        page = _newest_first_on_ties(page)
+    terms = _body_terms(query, searcher)
+    analyzer = searcher.schema["body"].analyzer
+    hits = tuple(_hit(rank, hit, request.sort, terms, analyzer) for rank, hit in enumerate(page, 1))
+    by_outlet, by_year = columns.facets(every.documents)
+    outlets, no_outlet = _counts(by_outlet)
+    years, undated = _counts(by_year)
+    total = len(every.documents)
+    suggestion = suggest(searcher, request.text) if total < FEW_HITS and not request.bag_of_words else None
+    return SearchResults(request, total, hits, outlets, years, no_outlet, undated, suggestion)
+
+
+def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
+    """The body terms a query can match, wildcards expanded: what snippets mark.
+
+    (Whoosh's `existing_terms` would do, but its loop variable overwrites its
+    field argument and drops the terms of every leaf after the first.)
+    """
+    reader = searcher.reader()
+    found = (term for leaf in query.leaves() for term in leaf.expanded_terms(reader, phrases=True))
+    return {column_text(text) for field, text in found if field == "body"}
+
+
+class _Every(collectors.WrappingCollector):  # type: ignore[misc]
+    """Passes every match on to the top-N collector and keeps its number, for
+    the total and the facets (Whoosh's FacetCollector would instead sort
+    every match and look each one up in the columns again)."""
+
+    def prepare(self, top_searcher: Searcher, q: Q.Query, context: Any) -> None:
+        super().prepare(top_searcher, q, context)
+        self.documents: list[int] = []
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.documents.append(self.offset + sub_docnum)
+        return self.child.collect(sub_docnum)
+
+
+def _top(request: SearchRequest) -> collectors.Collector:
+    if request.sort == "relevance":
+        # Every match is visited anyway for the counts: Whoosh's block-quality
+        # skipping would only make the total an estimate.
+        return collectors.TopCollector(request.limit, usequality=False)
+    # Dated documents first, whichever the direction; then by date.
+    order = [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=request.sort == "newest")]
+    return collectors.SortingCollector(order, limit=request.limit)
+
+
+def _allowed(searcher: Searcher, request: SearchRequest, columns: Columns) -> set[int] | None:
+    """The documents the request's dates and outlets allow; None when it has neither."""
+    allowed = columns.dated_between(request.start, request.end) if request.start or request.end else None
+    outlets = outlet_filter(request, known_outlets(searcher))
+    if outlets is not None:
+        chosen = set(searcher.docs_for_query(outlets))
+        allowed = chosen if allowed is None else allowed & chosen
+    return allowed
 
 
 FEW_HITS = 3
@@ -208,17 +261,21 @@ _PLAIN_WORD = re.compile(r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])")
 def similar(ix: Index, doc_id: str, limit: int) -> SearchResults:
     """The documents most like `doc_id` (more like this), itself excluded.
 
-    The document's most distinctive body words (Bo1, from Whoosh's
-    `more_like`) become a query; the facets count the hits shown.
+    The document's most distinctive body words (Bo1, as Whoosh's
+    `more_like` picks them) become a query, and mark the snippets; the
+    facets count the hits shown.
     """
     with ix.searcher(weighting=BM25()) as searcher:
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             raise UnknownDocument(f"no document {doc_id!r} in the index; `search query` lists ids")
-        fields = searcher.stored_fields(docnum)
-        found = searcher.more_like(docnum, "body", text=fields.get("body", ""), top=limit, numterms=SIMILAR_TERMS)
+        body = searcher.stored_fields(docnum).get("body", "")
+        key_terms = searcher.key_terms_from_text("body", body, numterms=SIMILAR_TERMS)
+        query = Q.Or([Q.Term("body", word, boost=weight) for word, weight in key_terms])
+        found = searcher.search(query, limit=limit, mask={docnum})
+        terms = {word for word, _ in key_terms}
         analyzer = ix.schema["body"].analyzer
-        hits = tuple(_hit(rank, hit, "relevance", analyzer) for rank, hit in enumerate(found, 1))
+        hits = tuple(_hit(rank, hit, "relevance", terms, analyzer) for rank, hit in enumerate(found, 1))
     outlets, no_outlet = _counts(Counter(hit.outlet for hit in hits))
     years, undated = _counts(Counter(hit.date[:4] if hit.date else None for hit in hits))
     request = SearchRequest(f"similar to {doc_id}", limit=limit)
@@ -229,17 +286,8 @@ SIMILAR_TERMS = 20
 """How many of a document's most distinctive words describe it for `similar`."""
 
 
-def _sort_keys(sort: str) -> list[sorting.FacetType] | None:
-    if sort == "relevance":
-        return None
-    # Dated documents first, whichever the direction; then by date.
-    return [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=sort == "newest")]
-
-
-def _hit(rank: int, hit: WhooshHit, sort: str, analyzer: Analyzer) -> Hit:
+def _hit(rank: int, hit: WhooshHit, sort: str, terms: set[str], analyzer: Analyzer) -> Hit:
     fields = hit.fields()
-    matched = hit.matched_terms() if hit.results.has_matched_terms() else []
-    terms = {column_text(text) for field, text in matched if field == "body"}
     return Hit(
         rank=rank,
         doc_id=fields["id"],

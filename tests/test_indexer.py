@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from search import Archive
+from search.build import CHUNK
 from search.errors import IndexLocked, IndexMissing, SchemaMismatch
 
 from .conftest import write
@@ -199,3 +200,30 @@ def test_a_damaged_index_asks_for_a_rebuild(archive: Archive) -> None:
 def test_searching_without_an_index_says_how_to_build_one(home: Path) -> None:
     with pytest.raises(IndexMissing, match="search index"):
         Archive(home).search("vucic")
+
+
+def test_a_parallel_build_writes_what_a_serial_one_does(empty_home: Path) -> None:
+    """Over several spool chunks and two worker processes; a footer repeated
+    across chunks is boilerplate, a quote in two documents is not."""
+    raw = empty_home / "raw"
+    for n in range(2 * CHUNK + 50):
+        danube(raw, n, SHARED_QUOTE if n in (3, 2 * CHUNK + 7) else "")
+    write(raw / "broken.txt", "\0binary")
+    archive = Archive(empty_home)
+    parallel = archive.rebuild(workers=2)
+    parallel_bodies = bodies(archive)
+    serial = archive.rebuild(workers=1)
+    assert parallel_bodies == bodies(archive)
+    assert parallel.added == serial.added and len(parallel.added) == 2 * CHUNK + 50
+    assert [s.doc_id for s in parallel.skipped] == ["broken.txt"]
+    assert all(FOOTER not in body for body in parallel_bodies.values())
+    assert SHARED_QUOTE in parallel_bodies["danube-3.txt"]
+    assert _segments(archive) == 1  # one worker, one segment
+    archive.rebuild(workers=2)
+    assert _segments(archive) == 2
+    assert archive.search("pipelines").total == 2 * CHUNK + 50
+
+
+def _segments(archive: Archive) -> int:
+    with archive.store.open().reader() as reader:
+        return len(reader.leaf_readers())
