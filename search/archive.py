@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
     from .documents import Article
+    from .export import ExportReport
     from .indexer import IndexReport, Progress
     from .rules import Rules
 
@@ -119,7 +120,13 @@ class Archive:
             placed = self._place(source, target, report)
             if placed and metadata:
                 write_sidecar(placed, metadata)
-        report.index = self.update(progress)
+        if self.store.exists():
+            from .indexer import update
+
+            added = [*report.copied, *report.already_there]
+            report.index = update(self.store, self.raw_dir, self.rules, progress, only=added)
+        else:
+            report.index = self.update(progress)
         return report
 
     def _placements(self, paths: list[Path]) -> list[tuple[Path, Path]]:
@@ -189,6 +196,12 @@ class Archive:
 
     def statistics(self) -> Statistics:
         return statistics(self.store.open())
+
+    def export_opensearch(self, folder: Path, index_name: str = "news") -> ExportReport:
+        """Write an OpenSearch mapping and bulk files of every document into `folder`."""
+        from .export import export_opensearch
+
+        return export_opensearch(self.store.open(), folder, index_name)
 
     def index_size(self) -> int:
         """Bytes the index takes on disk."""

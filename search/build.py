@@ -63,6 +63,7 @@ class Built:
     skipped: list[Skipped] = field(default_factory=list)
     undated: list[str] = field(default_factory=list)
     no_outlet: list[str] = field(default_factory=list)
+    truncated: list[str] = field(default_factory=list)
 
 
 def default_workers() -> int:
@@ -99,6 +100,7 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
     built.ids = sorted(doc_id for part in written for doc_id in part.ids)
     built.undated = sorted(doc_id for part in written for doc_id in part.undated)
     built.no_outlet = sorted(doc_id for part in written for doc_id in part.no_outlet)
+    built.truncated = sorted(doc_id for part in written for doc_id in part.truncated)
     return built
 
 
@@ -113,8 +115,9 @@ class _ChunkRead:
 class _PartWritten:
     folder: Path
     ids: list[str]
-    undated: list[str]
-    no_outlet: list[str]
+    undated: list[str] = field(default_factory=list)
+    no_outlet: list[str] = field(default_factory=list)
+    truncated: list[str] = field(default_factory=list)
 
 
 def _read_chunk(spool: Path, files: list[SourceFile], rules: Rules) -> _ChunkRead:
@@ -135,7 +138,7 @@ def _read_chunk(spool: Path, files: list[SourceFile], rules: Rules) -> _ChunkRea
 def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozenset[str]) -> _PartWritten:
     """Pass 2 on a share of the spool: clean each document and index it in a part of its own."""
     folder.mkdir(parents=True)
-    part = _PartWritten(folder, [], [], [])
+    part = _PartWritten(folder, [])
     ix = whoosh_index.create_in(str(folder), build_schema())
     with _no_gc(), ix.writer(limitmb=WRITER_MB) as writer:
         for spool in spools:
@@ -149,6 +152,8 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozen
                     part.undated.append(article.doc_id)
                 if article.outlet is None:
                     part.no_outlet.append(article.doc_id)
+                if article.truncated:
+                    part.truncated.append(article.doc_id)
                 _step()
     return part
 

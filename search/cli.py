@@ -326,6 +326,30 @@ def stats(ctx: click.Context, as_json: bool) -> None:
         _echo_lines(stats_lines(statistics, size))
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["opensearch"]),
+    default="opensearch",
+    show_default=True,
+    help="opensearch: an index mapping and bulk NDJSON files, for OpenSearch or Elasticsearch.",
+)
+@click.option("--index-name", default="news", show_default=True, help="The index the bulk files write to.")
+@click.pass_context
+def export(ctx: click.Context, folder: Path, form: str, index_name: str) -> None:
+    """Write the archive's cleaned documents for another search engine to take over.
+
+    FOLDER must be new or empty. Example: search export --format opensearch ~/news-export
+    """
+    from .export import load_commands
+
+    report = _archive(ctx).export_opensearch(folder, index_name)
+    click.echo(f"Wrote {report.documents} documents to {folder}: {len(report.files) - 1} bulk files and mapping.json.")
+    _echo_lines([f"Load them, in {folder}:", *(f"  {command}" for command in load_commands(index_name))])
+
+
 @cli.command("eval-clean")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--details", is_flag=True, help="Also score each page, worst first.")

@@ -13,8 +13,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from dateutil import parser as dateparser
-
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2200
 
 _MONTH = (
@@ -33,9 +31,9 @@ _DATE = (
 _LABEL = r"(?:date|dated|published|posted|updated|last updated)\s*:?\s*"
 _PLACE = r"(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,2}\s*,\s*)"
 # A line that is nothing but a dateline: "Belgrade, 10th September 2020".
-_WHOLE = re.compile(rf"^\W*{_PLACE}?(?:{_LABEL}|on\s+)?(?P<date>{_DATE})\W*$", re.IGNORECASE)
+_WHOLE = rf"^\W*{_PLACE}?(?:{_LABEL}|on\s+)?(?P<date>{_DATE})\W*$"
 # A line that opens with a labelled date and goes on: "date 2024-10-20 The ...".
-_LEADING = re.compile(rf"^\W*{_LABEL}(?P<date>{_DATE})\s+(?P<rest>\S.*)$", re.IGNORECASE)
+_LEADING = rf"^\W*{_LABEL}(?P<date>{_DATE})\s+(?P<rest>\S.*)$"
 
 
 _YEAR_IN = re.compile(r"\d{4}")
@@ -58,10 +56,10 @@ def dateline(line: str) -> tuple[Found, str] | None:
     """
     if not _YEAR_IN.search(line):  # every form below has a four-digit year
         return None
-    match = _WHOLE.match(line)
+    match = re.match(_WHOLE, line, re.IGNORECASE)  # compiled on first use, cached by re
     rest = ""
     if not match:
-        match = _LEADING.match(line)
+        match = re.match(_LEADING, line, re.IGNORECASE)
         if not match:
             return None
         rest = match["rest"]
@@ -93,6 +91,8 @@ def _parse(text: str) -> datetime:
     plain = _DAY_MONTH_YEAR.match(text) or _MONTH_DAY_YEAR.match(text)
     if plain:  # the commonest forms, read without dateutil's cost (0.3 ms a date)
         return datetime(int(plain["year"]), _MONTHS.index(plain["month"][:3].lower()) + 1, int(plain["day"]))
+    from dateutil import parser as dateparser  # only here: a query with common dates starts faster
+
     # dateutil fills missing fields from `default`: two defaults expose them.
     first: datetime = dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
     second = dateparser.parse(text, dayfirst=True, default=datetime(2001, 2, 2))
@@ -152,7 +152,7 @@ def _year_month(text: str) -> tuple[int, int] | None:
     named = _MONTH_YEAR.match(text)
     if named:
         name = named["m1"] or named["m2"]
-        month = dateparser.parse(f"1 {name} 2000").month
+        month = _MONTHS.index(name[:3].lower()) + 1
         return _check_year(int(named["y1"] or named["y2"])), month
     return None
 

@@ -34,6 +34,8 @@ class RawDocument:
     sha: str
     stamp: str
     sidecar: Sidecar = field(default_factory=Sidecar)
+    truncated: bool = False
+    """Only the first sources.MAX_BYTES of the file were read."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Article:
     sha: str = ""
     stamp: str = ""
     line_keys: tuple[str, ...] = ()
+    truncated: bool = False
 
 
 @dataclass(frozen=True)

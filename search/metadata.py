@@ -68,4 +68,5 @@ def build_article(parsed: ParsedDocument, outlet: str | None, draft: Draft) -> A
         removed=draft.removed,
         sha=raw.sha,
         stamp=raw.stamp,
+        truncated=raw.truncated,
     )

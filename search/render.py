@@ -187,13 +187,19 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     for item in report.skipped:
         yield f"  skipped {item.doc_id}: {item.reason}"
     if report.undated:
-        yield f"No date found for {len(report.undated)} (give one in a sidecar, see README): " + ", ".join(
-            report.undated
-        )
+        yield f"No date found for {len(report.undated)} (give one in a sidecar, see README): {_some(report.undated)}"
     if report.no_outlet:
-        yield f"No outlet found for {len(report.no_outlet)}: " + ", ".join(report.no_outlet)
+        yield f"No outlet found for {len(report.no_outlet)}: {_some(report.no_outlet)}"
+    if report.truncated:
+        yield f"Only the first 8 MB indexed of {len(report.truncated)} large file(s): {_some(report.truncated)}"
     if failed:
         yield f"{_count(len(failed), 'document')} could not be read; the rest are indexed."
+
+
+def _some(ids: list[str], shown: int = 10) -> str:
+    """The first few ids of a long list; --json gives them all."""
+    more = f" … and {len(ids) - shown} more (--json lists them all)" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
 
 
 def index_report_json(report: IndexReport) -> dict[str, Any]:
@@ -206,6 +212,7 @@ def index_report_json(report: IndexReport) -> dict[str, Any]:
         "skipped": [{"id": s.doc_id, "reason": s.reason, "failed": s.failed} for s in report.skipped],
         "undated": report.undated,
         "no_outlet": report.no_outlet,
+        "truncated": report.truncated,
         "documents": report.documents,
         "rules_changed": report.rules_changed,
         "rebuilt": report.rebuilt,

@@ -24,6 +24,10 @@ SIDECAR_SUFFIX = ".meta.json"
 NOT_A_DOCUMENT = "not a .txt, .md, .html or .htm file"
 SIDECAR_FIELDS = ("title", "date", "outlet", "url", "author")
 BINARY_PROBE = 8192
+MAX_BYTES = 8 * 1024 * 1024
+"""The most of one file that is read. A news article is rarely over 100 kB;
+a bigger file is a dump of many, and its first 8 MB are indexed (with a
+note in the report) rather than hold minutes of work and gigabytes."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class SourceFile:
     """A document file found under `raw/`, with a cheap change stamp."""
 
     doc_id: str
-    path: Path
+    path: str | os.PathLike[str]
     stamp: str
 
 
@@ -48,66 +52,92 @@ def scan(raw_root: Path) -> tuple[list[SourceFile], list[Skipped]]:
 
     Links are not followed into folders, and a linked file is read only when
     it points inside `raw_root`, so nothing outside the archive is indexed.
+    One directory listing per folder and one stat per file (two with a
+    sidecar): `search index` on an unchanged archive is mostly this.
     """
     found: list[SourceFile] = []
     skipped: list[Skipped] = []
     root = raw_root.resolve()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            path = Path(folder) / name
-            doc_id = path.relative_to(root).as_posix()
-            if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
-                continue
-            if not is_document_name(name):
-                skipped.append(Skipped(doc_id, NOT_A_DOCUMENT, failed=False))
-            elif path.is_symlink() and not path.resolve().is_relative_to(root):
-                skipped.append(Skipped(doc_id, "a link to a file outside raw/", failed=False))
-            else:
-                try:
-                    found.append(SourceFile(doc_id, path, _stamp(path)))
-                except OSError as exc:
-                    skipped.append(Skipped(doc_id, f"cannot be read ({exc.strerror})"))
+    _scan_folder(root, root, "", found, skipped)
+    found.sort(key=lambda source: source.doc_id)
     return found, skipped
 
 
-def _stamp(path: Path) -> str:
-    """Size and modification time of a file and of its sidecar, if any."""
-    parts = []
-    for candidate in (path, sidecar_path(path)):
-        try:
-            info = candidate.stat()
-        except FileNotFoundError:
-            if candidate == path:
-                raise
+def _scan_folder(root: Path, folder: Path, prefix: str, found: list[SourceFile], skipped: list[Skipped]) -> None:
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    names = {entry.name for entry in entries}
+    for entry in entries:
+        name, doc_id = entry.name, prefix + entry.name
+        if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
             continue
-        parts.append(f"{info.st_size}:{info.st_mtime_ns}")
-    return "|".join(parts)
+        if entry.is_dir(follow_symlinks=False):
+            _scan_folder(root, Path(entry.path), doc_id + "/", found, skipped)
+        elif entry.is_symlink() and entry.is_dir():
+            continue  # a link to a folder: never followed
+        elif not is_document_name(name):
+            skipped.append(Skipped(doc_id, NOT_A_DOCUMENT, failed=False))
+        elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
+            skipped.append(Skipped(doc_id, "a link to a file outside raw/", failed=False))
+        else:
+            try:
+                found.append(SourceFile(doc_id, entry.path, _stamp(entry.path, name + SIDECAR_SUFFIX in names)))
+            except OSError as exc:
+                skipped.append(Skipped(doc_id, f"cannot be read ({exc.strerror})"))
+
+
+def source_files(raw_root: Path, doc_ids: list[str]) -> tuple[list[SourceFile], list[Skipped]]:
+    """The document files of given ids, without listing all of `raw_root`."""
+    found: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    for doc_id in doc_ids:
+        path = str(raw_root.resolve() / doc_id)
+        try:
+            found.append(SourceFile(doc_id, path, _stamp(path, os.path.isfile(path + SIDECAR_SUFFIX))))
+        except OSError as exc:
+            skipped.append(Skipped(doc_id, f"cannot be read ({exc.strerror})"))
+    return found, skipped
+
+
+def _stamp(path: str, has_sidecar: bool) -> str:
+    """Size and modification time of a file and of its sidecar, if any."""
+    info = os.stat(path)
+    stamp = f"{info.st_size}:{info.st_mtime_ns}"
+    if has_sidecar:
+        side = os.stat(path + SIDECAR_SUFFIX)
+        stamp += f"|{side.st_size}:{side.st_mtime_ns}"
+    return stamp
 
 
 def read(source: SourceFile) -> RawDocument:
     """Read and decode a document file and its sidecar. Raises SourceError."""
     try:
-        data = source.path.read_bytes()
+        with open(source.path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SourceError(f"cannot be read ({exc.strerror})") from exc
+    truncated = len(data) > MAX_BYTES
+    if truncated:  # cut at the last line end, or space, so no word or character is split
+        data = data[: max(data.rfind(b"\n", 0, MAX_BYTES), data.rfind(b" ", 0, MAX_BYTES), 0)]
     if b"\0" in data[:BINARY_PROBE]:
         raise SourceError("a binary file, not text")
-    is_html = source.path.name.lower().endswith(HTML_SUFFIXES)
+    path = os.fspath(source.path)
+    is_html = path.lower().endswith(HTML_SUFFIXES)
     text, encoding = decode(data, is_html)
     if not text.strip():
         raise SourceError("empty")
-    side = sidecar_path(source.path)
+    side = Path(path + SIDECAR_SUFFIX)
     side_bytes = side.read_bytes() if side.is_file() else b""
     return RawDocument(
         doc_id=source.doc_id,
-        path=str(source.path),
+        path=path,
         text=text,
         is_html=is_html,
         encoding=encoding,
         sha=hashlib.sha1(data + b"\0" + side_bytes).hexdigest(),
         stamp=source.stamp,
         sidecar=parse_sidecar(side_bytes, side.name) if side_bytes else Sidecar(),
+        truncated=truncated,
     )
 
 

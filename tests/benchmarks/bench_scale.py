@@ -1,0 +1,310 @@
+"""The product at archive scale, against SQLite FTS5 doing the same work in the same run.
+
+Not part of the test run. Builds an archive of N documents from Reuters-21578
+(tests/benchmarks/corpus.py; needs ../shared/dev/news) and measures, through
+the product itself (the `search` CLI in fresh processes, or the Archive API
+for warm queries):
+
+  - full `rebuild`: docs/s, MB/s of raw text, peak memory of all its
+    processes together, index size
+  - `index` with nothing changed, and `add` of 100 new documents
+  - warm query latency, median and p95: one term, two terms, a phrase, a
+    date range, outlet and year facets, a date range plus facets
+  - cold CLI latency: a new process running `search query`
+
+and the same documents and queries through SQLite FTS5 (Python's sqlite3;
+porter stemming, diacritics removed; FTS5 is given the clean fields the
+product has to recover from the raw files). Every product query also
+counts hits by outlet and year; FTS5 counts the hits of each query, and runs
+GROUP BY queries where the row says facets.
+
+    python tests/benchmarks/bench_scale.py --docs 100000 [--work /tmp/news-bench] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import REUTERS, Doc, documents, stories, write_archive  # noqa: E402
+
+from search import Archive  # noqa: E402
+
+WORDS = ["oil", "bank", "trade", "dollar", "grain", "profit", "shares", "tax", "coffee", "gold",
+         "japan", "opec", "wheat", "loss", "market", "debt", "crude", "rates", "exports", "merger"]  # fmt: skip
+PAIRS = [f"{a} {b}" for a, b in zip(WORDS, reversed(WORDS), strict=True)]
+PHRASES = ["interest rates", "crude oil", "trade deficit", "central bank", "net profit", "stock split",
+           "money supply", "federal reserve", "oil prices", "exchange rate"]  # fmt: skip
+SPAN = ("2010", "2014")
+
+
+@dataclass
+class Row:
+    name: str
+    ours: str
+    peer: str
+    ratio: str
+
+
+def main() -> None:
+    options = _options()
+    if not REUTERS.is_file():
+        sys.exit(f"skipped: {REUTERS} is not there")
+    home = options.work / f"archive-{options.docs}"
+    base = stories()
+    raw_bytes = _make_archive(home, options.docs, base)
+    rows: list[Row] = []
+    rows += _build_rows(home, options.docs, raw_bytes, options.workers)
+    fts = options.work / f"fts-{options.docs}.db"
+    fts_build = _fts_build(fts, documents(options.docs, base))
+    rows.insert(1, Row("  SQLite FTS5 build", "", f"{options.docs / fts_build:,.0f} docs/s", ""))
+    rows.append(_timed_row("index, nothing changed", lambda: _cli(home, "index"), options.repeat))
+    rows.append(_add_row(home, fts, options.docs, base, options.repeat))
+    rows += _warm_rows(home, fts, options.repeat)
+    rows += _cold_rows(home, fts, options.repeat)
+    _print(rows, options)
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/news-bench"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each timed operation (medians)")
+    parser.add_argument("--workers", type=int, default=None, help="passed to `search rebuild --workers`")
+    return parser.parse_args()
+
+
+def _make_archive(home: Path, n: int, base: list[tuple[str, list[str]]]) -> int:
+    """The archive of `n` documents (made once, then reused); bytes of raw text."""
+    marker = home / "made.json"
+    if marker.is_file():
+        return int(json.loads(marker.read_text())["bytes"])
+    shutil.rmtree(home, ignore_errors=True)
+    size = write_archive(home, documents(n, base))
+    marker.write_text(json.dumps({"bytes": size}))
+    return size
+
+
+# The product.
+
+
+def _cli(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "search", "--home", str(home), *args]
+    return subprocess.run(command, capture_output=True, text=True, check=True)
+
+
+def _build_rows(home: Path, n: int, raw_bytes: int, workers: int | None) -> list[Row]:
+    extra = ["--workers", str(workers)] if workers else []
+    command = [sys.executable, "-m", "search", "--home", str(home), "rebuild", "--json", *extra]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    peak = _peak_memory(process)
+    seconds = time.perf_counter() - started
+    size = sum(p.stat().st_size for p in (home / "index").rglob("*") if p.is_file())
+    return [
+        Row("rebuild (clean + index)", f"{n / seconds:,.0f} docs/s", "", ""),
+        Row("  time, raw MB/s", f"{seconds:,.1f} s, {raw_bytes / seconds / 1e6:.2f} MB/s", "", ""),
+        Row("  peak memory, all processes", f"{peak / 1e6:,.0f} MB", "", ""),
+        Row("  index size", f"{size / 1e6:,.0f} MB", "", ""),
+    ]
+
+
+def _peak_memory(process: subprocess.Popen[bytes]) -> int:
+    """Wait for `process`; the most memory it and its children held at once (bytes)."""
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, _tree_rss(process.pid))
+        time.sleep(0.1)
+    if process.returncode != 0:
+        sys.exit(f"rebuild failed with exit code {process.returncode}")
+    return peak
+
+
+def _tree_rss(root: int) -> int:
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    tree = {root}
+    for _ in range(3):
+        tree |= {pid for pid, parent in parents.items() if parent in tree}
+    return sum(rss.get(pid, 0) for pid in tree)
+
+
+def _add_row(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]], repeat: int) -> Row:
+    """`search add` of 100 new documents, a new 100 each run."""
+    runs: list[float] = []
+    for run in range(repeat):
+        batch = list(documents(n + 100 * (run + 1), base))[-100:]
+        folder = home.parent / f"new-{n}-{run}"
+        shutil.rmtree(folder, ignore_errors=True)
+        for doc in batch:
+            (folder / doc.name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / doc.name).write_text(doc.raw_text(), "utf-8")
+        started = time.perf_counter()
+        _cli(home, "add", str(folder))
+        runs.append(time.perf_counter() - started)
+    with sqlite3.connect(fts) as db:
+        started = time.perf_counter()
+        _fts_insert(db, batch)
+        db.commit()
+        peer = time.perf_counter() - started
+    return _ratio_row("add 100 documents", statistics.median(runs), peer)
+
+
+def _warm_rows(home: Path, fts: Path, repeat: int) -> list[Row]:
+    archive = Archive(home)
+    db = sqlite3.connect(fts)
+    span = {"date_from": SPAN[0], "date_to": SPAN[1]}
+    cases: list[tuple[str, list[str], dict[str, str], Callable[[sqlite3.Connection, str], object]]] = [
+        ("warm query, one term", WORDS, {}, _fts_query),
+        ("warm query, two terms", PAIRS, {}, _fts_query),
+        ("warm query, phrase", [f'"{p}"' for p in PHRASES], {}, _fts_query),
+        ("warm query, date range", WORDS, span, _fts_range),
+        ("warm query, outlet + year facets", WORDS, {}, _fts_facets),
+        ("warm query, date range + facets", WORDS, span, _fts_range_facets),
+    ]
+    archive.search(WORDS[0])  # opens the index and reads its columns once
+    rows = []
+    for name, texts, filters, peer in cases:
+        ours = _latencies(partial(archive.search, **filters), texts, repeat)
+        theirs = _latencies(partial(peer, db), texts, repeat)
+        rows.append(_latency_row(name, ours, theirs))
+    return rows
+
+
+def _cold_rows(home: Path, fts: Path, repeat: int) -> list[Row]:
+    """A new process per query: the product's CLI, and Python running the FTS5 query."""
+    rows = []
+    words = WORDS[: 4 * repeat]
+    for name, extra, where in [("cold CLI query", (), ""), ("cold CLI query, date range", _SPAN_OPTIONS, _RANGE)]:
+        ours = [_seconds(partial(_cli, home, "query", word, *extra)) for word in words]
+        theirs = [_seconds(partial(_fts_cold, fts, where, word)) for word in words]
+        rows.append(_ratio_row(name + " (median)", statistics.median(ours), statistics.median(theirs)))
+    return rows
+
+
+def _fts_cold(fts: Path, where: str, word: str) -> None:
+    script = "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2], sys.argv[3:]).fetchall())"
+    subprocess.run([sys.executable, "-c", script, str(fts), _TOP.format(where), word], check=True, capture_output=True)
+
+
+_SPAN_OPTIONS = ("--from", SPAN[0], "--to", SPAN[1])
+
+
+# SQLite FTS5, the peer.
+
+
+def _fts_build(path: Path, docs: Iterator[Doc]) -> float:
+    """Seconds to build the FTS5 table of `docs`."""
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(title, body, outlet UNINDEXED, date UNINDEXED, year UNINDEXED, "
+            "tokenize = 'porter unicode61 remove_diacritics 2')"
+        )
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == 1000:
+                _fts_insert(db, batch)
+                batch = []
+        _fts_insert(db, batch)
+        db.commit()
+    return time.perf_counter() - started
+
+
+def _fts_insert(db: sqlite3.Connection, docs: list[Doc]) -> None:
+    rows = [(d.title, d.body, d.outlet, d.day.isoformat(), str(d.day.year)) for d in docs]
+    db.executemany("INSERT INTO docs (title, body, outlet, date, year) VALUES (?, ?, ?, ?, ?)", rows)
+
+
+_TOP = "SELECT rowid, bm25(docs) FROM docs WHERE docs MATCH ?{} ORDER BY bm25(docs) LIMIT 10"
+_COUNT = "SELECT count(*) FROM docs WHERE docs MATCH ?{}"
+_GROUP = "SELECT {0}, count(*) FROM docs WHERE docs MATCH ?{1} GROUP BY {0}"
+_RANGE = f" AND date BETWEEN '{SPAN[0]}-01-01' AND '{SPAN[1]}-12-31'"
+
+
+def _fts_query(db: sqlite3.Connection, text: str, where: str = "") -> object:
+    return db.execute(_TOP.format(where), (text,)).fetchall(), db.execute(_COUNT.format(where), (text,)).fetchall()
+
+
+def _fts_range(db: sqlite3.Connection, text: str) -> object:
+    return _fts_query(db, text, _RANGE)
+
+
+def _fts_facets(db: sqlite3.Connection, text: str, where: str = "") -> object:
+    groups = [db.execute(_GROUP.format(column, where), (text,)).fetchall() for column in ("outlet", "year")]
+    return _fts_query(db, text, where), groups
+
+
+def _fts_range_facets(db: sqlite3.Connection, text: str) -> object:
+    return _fts_facets(db, text, _RANGE)
+
+
+# Timing and the table.
+
+
+def _seconds(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def _latencies(work: Callable[[str], object], texts: list[str], repeat: int) -> list[float]:
+    return [_seconds(partial(work, text)) for _ in range(repeat) for text in texts]
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def _latency_row(name: str, ours: list[float], theirs: list[float]) -> Row:
+    return Row(
+        name + " (median / p95)",
+        f"{1000 * statistics.median(ours):.1f} / {1000 * _p95(ours):.1f} ms",
+        f"{1000 * statistics.median(theirs):.2f} / {1000 * _p95(theirs):.2f} ms",
+        f"{statistics.median(ours) / statistics.median(theirs):.0f}x",
+    )
+
+
+def _ratio_row(name: str, ours: float, theirs: float) -> Row:
+    return Row(name, f"{1000 * ours:,.0f} ms", f"{1000 * theirs:,.1f} ms", f"{ours / theirs:.0f}x")
+
+
+def _timed_row(name: str, work: Callable[[], object], repeat: int) -> Row:
+    seconds = statistics.median(_seconds(work) for _ in range(repeat))
+    return Row(name + " (median)", f"{1000 * seconds:,.0f} ms", "", "")
+
+
+def _print(rows: list[Row], options: argparse.Namespace) -> None:
+    print(f"\n{options.docs:,} documents, {os.cpu_count()} cores; ratio = product time / FTS5 time\n")
+    width = max(len(row.name) for row in rows)
+    print(f"| {'operation':<{width}} | {'news-search':>24} | {'SQLite FTS5':>20} | {'ratio':>5} |")
+    print(f"|{'-' * (width + 2)}|{'-' * 26}:|{'-' * 22}:|{'-' * 6}:|")
+    for row in rows:
+        print(f"| {row.name:<{width}} | {row.ours:>24} | {row.peer:>20} | {row.ratio:>5} |")
+
+
+if __name__ == "__main__":
+    main()
