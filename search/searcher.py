@@ -165,9 +165,11 @@ class _Every(collectors.WrappingCollector):  # type: ignore[misc]
 
 def _top(request: SearchRequest) -> collectors.Collector:
     if request.sort == "relevance":
-        # Every match is visited anyway for the counts: Whoosh's block-quality
-        # skipping would only make the total an estimate.
-        return collectors.TopCollector(request.limit, usequality=False)
+        # Every match is visited for the counts, so no block-quality skipping,
+        # and no replacing of the matcher by one that drops documents that
+        # can no longer reach the top (Whoosh's default): both would
+        # undercount the total and the facets.
+        return collectors.TopCollector(request.limit, usequality=False, replace=0)
     # Dated documents first, whichever the direction; then by date.
     order = [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=request.sort == "newest")]
     return collectors.SortingCollector(order, limit=request.limit)

@@ -284,12 +284,16 @@ def _latency_row(name: str, ours: list[float], theirs: list[float]) -> Row:
         name + " (median / p95)",
         f"{1000 * statistics.median(ours):.1f} / {1000 * _p95(ours):.1f} ms",
         f"{1000 * statistics.median(theirs):.2f} / {1000 * _p95(theirs):.2f} ms",
-        f"{statistics.median(ours) / statistics.median(theirs):.0f}x",
+        _times(statistics.median(ours) / statistics.median(theirs)),
     )
 
 
 def _ratio_row(name: str, ours: float, theirs: float) -> Row:
-    return Row(name, f"{1000 * ours:,.0f} ms", f"{1000 * theirs:,.1f} ms", f"{ours / theirs:.0f}x")
+    return Row(name, f"{1000 * ours:,.0f} ms", f"{1000 * theirs:,.1f} ms", _times(ours / theirs))
+
+
+def _times(ratio: float) -> str:
+    return f"{ratio:.0f}x" if ratio >= 10 else f"{ratio:.1f}x"
 
 
 def _timed_row(name: str, work: Callable[[], object], repeat: int) -> Row:
