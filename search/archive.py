@@ -16,6 +16,7 @@ import filecmp
 import json
 import os
 import shutil
+import weakref
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -58,6 +59,7 @@ class Archive:
         self.raw_dir = home / "raw"
         self.store = IndexStore(home / "index")
         self._open: tuple[str, Searcher, Columns] | None = None
+        self._closing: weakref.finalize[[], Archive] | None = None
 
     @classmethod
     def locate(cls, home: str | os.PathLike[str] | None = None) -> Archive:
@@ -174,11 +176,18 @@ class Archive:
         queries for as long as the index does not change."""
         generation = self.store.manifest().generation
         if self._open is None or self._open[0] != generation or not self._open[1].up_to_date():
-            if self._open is not None:
-                self._open[1].close()
+            self.close()
             searcher = self.store.open().searcher()
             self._open = (generation, searcher, Columns(searcher.reader()))
+            self._closing = weakref.finalize(self, searcher.close)
         return self._open[1], self._open[2]
+
+    def close(self) -> None:
+        """Close the searcher kept open between queries (also done when the
+        Archive is garbage collected, or at exit)."""
+        if self._closing is not None:
+            self._closing()
+        self._open = self._closing = None
 
     def explain(self, request: SearchRequest) -> str:
         from .query import explain

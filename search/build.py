@@ -44,6 +44,7 @@ from .pipeline import Prepared, finish, prepare
 from .rules import Rules
 from .schema import build_schema, to_fields
 from .sources import SourceFile
+from .store import SEPARATE_FILES
 
 CHUNK = 200
 """Documents per spool file: the unit of work of the read pass."""
@@ -140,7 +141,7 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozen
     folder.mkdir(parents=True)
     part = _PartWritten(folder, [])
     ix = whoosh_index.create_in(str(folder), build_schema())
-    with _no_gc(), ix.writer(limitmb=WRITER_MB) as writer:
+    with _no_gc(), ix.writer(limitmb=WRITER_MB, **SEPARATE_FILES) as writer:
         for spool in spools:
             with open(spool, "rb") as handle:
                 prepared: list[Prepared] = pickle.load(handle)
@@ -186,8 +187,8 @@ def _gather(folder: Path, parts: list[Path]) -> None:
     for part in parts:
         toc = TOC.read(FileStorage(str(part)), INDEX_NAME)
         for segment in toc.segments:
-            name = segment.make_filename(segment.COMPOUND_EXT)
-            os.replace(part / name, folder / name)
+            for name in segment.list_files(FileStorage(str(part))):
+                os.replace(part / name, folder / name)
             segments.append(segment)
     TOC(build_schema(), segments, 1).write(FileStorage(str(folder)), INDEX_NAME)
 

@@ -68,3 +68,15 @@ def test_two_indexers_at_once_wait_for_each_other(tmp_path: Path) -> None:
     assert (first.wait(timeout=120), second.wait(timeout=120)) == (0, 0)
     assert _ids(tmp_path) == sorted(f"d{n:04d}.txt" for n in range(DOCUMENTS))
     assert json.loads(_search(tmp_path, "query", "gas", "--json").stdout)["total"] == DOCUMENTS
+
+
+def test_queries_keep_working_while_a_rebuild_runs(tmp_path: Path) -> None:
+    _archive_of(tmp_path, DOCUMENTS)
+    assert _search(tmp_path, "index").returncode == 0
+    archive = Archive(tmp_path)
+    rebuild = subprocess.Popen([sys.executable, "-m", "search", "--home", str(tmp_path), "rebuild"])
+    totals = []
+    while rebuild.poll() is None:
+        totals.append(archive.search("gas").total)
+    assert rebuild.wait() == 0 and totals and set(totals) == {DOCUMENTS}
+    assert archive.search("gas").total == DOCUMENTS  # and the new generation answers

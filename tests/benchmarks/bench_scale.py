@@ -151,11 +151,11 @@ def _tree_rss(root: int) -> int:
 
 
 def _add_row(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]], repeat: int) -> Row:
-    """`search add` of 100 new documents, a new 100 each run."""
+    """`search add` of 100 new documents, a new 100 each run (they stay in the archive)."""
     runs: list[float] = []
     for run in range(repeat):
         batch = list(documents(n + 100 * (run + 1), base))[-100:]
-        folder = home.parent / f"new-{n}-{run}"
+        folder = home.parent / f"new-{time.time_ns()}"  # new ids each time, even on a reused archive
         shutil.rmtree(folder, ignore_errors=True)
         for doc in batch:
             (folder / doc.name).parent.mkdir(parents=True, exist_ok=True)
