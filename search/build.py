@@ -44,7 +44,6 @@ from .pipeline import Prepared, finish, prepare
 from .rules import Rules
 from .schema import build_schema, to_fields
 from .sources import SourceFile
-from .store import SEPARATE_FILES
 
 CHUNK = 200
 """Documents per spool file: the unit of work of the read pass."""
@@ -141,7 +140,7 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozen
     folder.mkdir(parents=True)
     part = _PartWritten(folder, [])
     ix = whoosh_index.create_in(str(folder), build_schema())
-    with _no_gc(), ix.writer(limitmb=WRITER_MB, **SEPARATE_FILES) as writer:
+    with _no_gc(), ix.writer(limitmb=WRITER_MB) as writer:
         for spool in spools:
             with open(spool, "rb") as handle:
                 prepared: list[Prepared] = pickle.load(handle)

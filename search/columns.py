@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable
 from datetime import datetime
 from functools import cached_property
 from typing import Any
 
 from whoosh.reading import IndexReader
 from whoosh.util.times import datetime_to_long
+
+FEW = 20
+"""Fewer than one document in FEW matching, and facets look documents up one by one."""
 
 
 def column_values(reader: IndexReader, name: str) -> list[Any]:
@@ -64,9 +66,17 @@ class Columns:
         high = bisect_right(dates, datetime_to_long(end)) if end else len(dates)
         return set(documents[low:high])
 
-    def facets(self, documents: Iterable[int]) -> tuple[Counter[bytes], Counter[bytes]]:
-        """How many of `documents` each outlet and each year has."""
-        outlets, years = self.outlets, self.years
+    def facets(self, documents: list[int]) -> tuple[Counter[bytes], Counter[bytes]]:
+        """How many of `documents` each outlet and each year has.
+
+        A few documents are looked up one by one: reading whole columns costs
+        a query in a new process more than the query itself.
+        """
+        if "outlets" not in self.__dict__ and len(documents) * FEW < self.reader.doc_count_all():
+            outlets = self.reader.column_reader("outlet_name", translate=False)
+            years = self.reader.column_reader("year", translate=False)
+        else:
+            outlets, years = self.outlets, self.years
         by_outlet: Counter[bytes] = Counter()
         by_year: Counter[bytes] = Counter()
         for n in documents:

@@ -32,7 +32,7 @@ from .pipeline import Prepared, finish, prepare
 from .rules import Rules
 from .schema import column_text, to_fields
 from .sources import SourceFile, scan, source_files
-from .store import SEPARATE_FILES, IndexStore
+from .store import IndexStore
 
 
 @dataclass
@@ -153,7 +153,7 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, on
     _classify(report, articles, known, recleaned)
     report.removed = removed
     if articles or removed:
-        with ix.writer(**SEPARATE_FILES) as writer:
+        with ix.writer() as writer:
             _write(writer, articles, removed, known)
     with ix.searcher() as searcher:
         report.documents = searcher.doc_count()

@@ -30,11 +30,6 @@ LOCK = "write.lock"
 GENERATION_PREFIX = "gen-"
 LOCK_TIMEOUT = 30.0
 REBUILD_HINT = "run `search rebuild` to build it again from raw/"
-SEPARATE_FILES = {"compound": False}
-"""Every writer writes a segment as separate files, not one compound file:
-Whoosh reads a file inside a compound segment by copying it into memory
-(a BytesIO of the mapped bytes), tens of MB at 100,000 documents, at every
-open of the index."""
 
 
 @dataclass(frozen=True)
