@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,7 @@ from whoosh.index import TOC
 from .documents import Skipped
 from .errors import IndexFailed, SourceError
 from .pipeline import Prepared, finish, prepare
+from .report import IndexReport
 from .rules import Rules
 from .schema import build_schema, to_fields
 from .sources import SourceFile
@@ -55,28 +56,17 @@ Progress = Callable[[int, int], None]
 """Called with (steps done, steps in all): each file is read, then written."""
 
 
-@dataclass
-class Built:
-    """What a build wrote, for the index report."""
-
-    ids: list[str] = field(default_factory=list)
-    skipped: list[Skipped] = field(default_factory=list)
-    undated: list[str] = field(default_factory=list)
-    no_outlet: list[str] = field(default_factory=list)
-    truncated: list[str] = field(default_factory=list)
-
-
 def default_workers() -> int:
     return len(os.sched_getaffinity(0))
 
 
-def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, progress: Progress | None) -> Built:
+def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, progress: Progress | None) -> IndexReport:
     """Write `files` as the Whoosh index in `folder`, an empty index until now."""
     spool, parts = folder / "spool", folder / "parts"
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
     workers = max(1, min(workers, len(chunks)))
     steps = _Steps(progress, 2 * len(files))
-    built = Built()
+    built = IndexReport()
     try:
         spool.mkdir()
         with _executor(workers, steps.shared) as pool:
@@ -87,8 +77,8 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
             repeated = _repeated(read, rules.repeat_min_docs)
             shares = [[chunk.spool for chunk in read[k::workers]] for k in range(workers)]
             writes = [(_write_part, parts / str(k), share, rules, repeated) for k, share in enumerate(shares)]
-            written: list[_PartWritten] = _run(pool, steps, writes)
-        _gather(folder, [part.folder for part in written])
+            written: list[tuple[Path, IndexReport]] = _run(pool, steps, writes)
+        _gather(folder, [part for part, _ in written])
     except BrokenProcessPool as exc:
         raise IndexFailed(
             "a worker process of the build died (killed, or out of memory); the index is as it was before. "
@@ -97,10 +87,11 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
     finally:
         shutil.rmtree(spool, ignore_errors=True)
         shutil.rmtree(parts, ignore_errors=True)
-    built.ids = sorted(doc_id for part in written for doc_id in part.ids)
-    built.undated = sorted(doc_id for part in written for doc_id in part.undated)
-    built.no_outlet = sorted(doc_id for part in written for doc_id in part.no_outlet)
-    built.truncated = sorted(doc_id for part in written for doc_id in part.truncated)
+    for _, part in written:
+        built.merge(part)
+    for ids in (built.added, built.undated, built.no_outlet, built.truncated):
+        ids.sort()
+    built.documents = len(built.added)
     return built
 
 
@@ -109,15 +100,6 @@ class _ChunkRead:
     spool: Path
     keys: list[str]
     skipped: list[Skipped]
-
-
-@dataclass
-class _PartWritten:
-    folder: Path
-    ids: list[str]
-    undated: list[str] = field(default_factory=list)
-    no_outlet: list[str] = field(default_factory=list)
-    truncated: list[str] = field(default_factory=list)
 
 
 def _read_chunk(spool: Path, files: list[SourceFile], rules: Rules) -> _ChunkRead:
@@ -135,10 +117,10 @@ def _read_chunk(spool: Path, files: list[SourceFile], rules: Rules) -> _ChunkRea
     return _ChunkRead(spool, [key for p in prepared for key in p.line_keys], skipped)
 
 
-def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozenset[str]) -> _PartWritten:
+def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozenset[str]) -> tuple[Path, IndexReport]:
     """Pass 2 on a share of the spool: clean each document and index it in a part of its own."""
     folder.mkdir(parents=True)
-    part = _PartWritten(folder, [])
+    part = IndexReport()
     ix = whoosh_index.create_in(str(folder), build_schema())
     with _no_gc(), ix.writer(limitmb=WRITER_MB) as writer:
         for spool in spools:
@@ -147,15 +129,10 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozen
             for document in prepared:
                 article = finish(document, rules, repeated.__contains__)
                 writer.add_document(**to_fields(article))
-                part.ids.append(article.doc_id)
-                if article.date is None:
-                    part.undated.append(article.doc_id)
-                if article.outlet is None:
-                    part.no_outlet.append(article.doc_id)
-                if article.truncated:
-                    part.truncated.append(article.doc_id)
+                part.added.append(article.doc_id)
+                part.note(article)
                 _step()
-    return part
+    return folder, part
 
 
 @contextmanager

@@ -15,7 +15,6 @@ import shutil
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -29,28 +28,11 @@ from .columns import column_values, live_documents
 from .documents import Article, Skipped
 from .errors import IndexFailed, SourceError
 from .pipeline import Prepared, finish, prepare
+from .report import IndexReport as IndexReport
 from .rules import Rules
 from .schema import column_text, to_fields
 from .sources import SourceFile, scan, source_files
 from .store import IndexStore
-
-
-@dataclass
-class IndexReport:
-    """What an update did, for the user to see and for scripts to check."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    recleaned: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    undated: list[str] = field(default_factory=list)
-    no_outlet: list[str] = field(default_factory=list)
-    truncated: list[str] = field(default_factory=list)
-    documents: int = 0
-    rules_changed: bool = False
-    rebuilt: bool = False
 
 
 class Known(NamedTuple):
@@ -120,15 +102,9 @@ def _rebuild_locked(
         shutil.rmtree(store.folder / generation, ignore_errors=True)
         raise
     store.publish(generation, rules.digest)
-    return IndexReport(
-        added=built.ids,
-        skipped=skipped + built.skipped,
-        undated=built.undated,
-        no_outlet=built.no_outlet,
-        truncated=built.truncated,
-        documents=len(built.ids),
-        rebuilt=True,
-    )
+    built.skipped = skipped + built.skipped
+    built.rebuilt = True
+    return built
 
 
 def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, only: list[str] | None) -> IndexReport:
@@ -254,12 +230,7 @@ def _classify(
             report.added.append(article.doc_id)
         elif known[article.doc_id].sha != article.sha.encode():
             report.updated.append(article.doc_id)
-        if article.date is None:
-            report.undated.append(article.doc_id)
-        if article.outlet is None:
-            report.no_outlet.append(article.doc_id)
-        if article.truncated:
-            report.truncated.append(article.doc_id)
+        report.note(article)
 
 
 def _write(writer: IndexWriter, articles: list[Article], removed: list[str], known: dict[str, Known]) -> None:
