@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import mmap
 import os
 import shutil
 import time
@@ -18,8 +19,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 
 from .errors import IndexLocked, IndexMissing, SchemaMismatch
@@ -37,6 +41,23 @@ class Manifest:
     generation: str
     schema_version: int
     rules: str
+
+
+class MappedStorage(FileStorage):  # type: ignore[misc]
+    """Whoosh's file storage, with each file opened memory-mapped.
+
+    Whoosh's own storage reads a compound segment by copying every file
+    inside it into memory (a BytesIO of the mapped bytes) at each open: half
+    a second of a new process's query at 100,000 documents. Through a mapped
+    file, the same reads come straight from the page cache.
+    """
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        with open(self._fpath(name), "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:  # an empty file cannot be mapped
+                return super().open_file(name, **kwargs)
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return StructFile(mapped, name=name, **kwargs)
 
 
 class IndexStore:
@@ -66,7 +87,7 @@ class IndexStore:
         """The live Whoosh index. Raises IndexMissing or SchemaMismatch."""
         folder = self.folder / self.manifest().generation
         try:
-            return whoosh_index.open_dir(str(folder))
+            return MappedStorage(str(folder)).open_index()
         except Exception as exc:  # Whoosh raises many kinds on a foreign or damaged index.
             raise SchemaMismatch(f"the index in {folder} cannot be opened ({exc}); {REBUILD_HINT}") from exc
 
