@@ -98,7 +98,8 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
 @dataclass
 class _ChunkRead:
     spool: Path
-    keys: list[str]
+    keys: array[int]
+    """The line keys of the chunk's documents, as 8-byte integers."""
     skipped: list[Skipped]
 
 
@@ -114,7 +115,7 @@ def _read_chunk(spool: Path, files: list[SourceFile], rules: Rules) -> _ChunkRea
         _step()
     with open(spool, "wb") as handle:
         pickle.dump(prepared, handle, pickle.HIGHEST_PROTOCOL)
-    return _ChunkRead(spool, [key for p in prepared for key in p.line_keys], skipped)
+    return _ChunkRead(spool, array("Q", (int(key, 16) for p in prepared for key in p.line_keys)), skipped)
 
 
 def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozenset[str]) -> tuple[Path, IndexReport]:
@@ -150,10 +151,12 @@ def _no_gc() -> Iterator[None]:
 def _repeated(read: list[_ChunkRead], min_docs: int) -> frozenset[str]:
     """The line keys carried by at least `min_docs` documents.
 
-    An array of 8-byte keys, sorted, holds far less than a Counter of every
-    key would: most lines of an archive occur once.
+    Arrays of 8-byte keys, sorted, hold far less than a Counter of every key
+    would: most lines of an archive occur once.
     """
-    keys = array("Q", (int(key, 16) for chunk in read for key in chunk.keys))
+    keys = array("Q")
+    for chunk in read:
+        keys.extend(chunk.keys)
     return frozenset(f"{key:016x}" for key, run in groupby(sorted(keys)) if sum(1 for _ in run) >= min_docs)
 
 
