@@ -18,7 +18,7 @@ product has to recover from the raw files). Every product query also
 counts hits by outlet and year; FTS5 counts the hits of each query, and runs
 GROUP BY queries where the row says facets.
 
-    python tests/benchmarks/bench_scale.py --docs 100000 [--work /tmp/news-bench] [--repeat 3]
+    python tests/benchmarks/bench_scale.py --docs 100000 [--work /tmp/news-bench] [--repeat 3] [--build-only]
 """
 
 from __future__ import annotations
@@ -68,6 +68,9 @@ def main() -> None:
     raw_bytes = _make_archive(home, options.docs, base)
     rows: list[Row] = []
     rows += _build_rows(home, options.docs, raw_bytes, options.workers)
+    if options.build_only:
+        _print(rows, options)
+        return
     fts = options.work / f"fts-{options.docs}.db"
     fts_build = _fts_build(fts, documents(options.docs, base))
     rows.insert(1, Row("  SQLite FTS5 build", "", f"{options.docs / fts_build:,.0f} docs/s", ""))
@@ -84,6 +87,7 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=Path("/tmp/news-bench"))
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timed operation (medians)")
     parser.add_argument("--workers", type=int, default=None, help="passed to `search rebuild --workers`")
+    parser.add_argument("--build-only", action="store_true", help="measure the rebuild alone (for large N)")
     return parser.parse_args()
 
 
