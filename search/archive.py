@@ -85,14 +85,17 @@ class Archive:
 
     # Writing the index
 
-    def update(self, progress: Progress | None = None, workers: int | None = None) -> IndexReport:
+    def update(
+        self, progress: Progress | None = None, workers: int | None = None, only: list[str] | None = None
+    ) -> IndexReport:
         """Bring the index in line with raw/: add, re-index, remove.
 
-        `workers` processes share a full build (default: one per CPU core).
+        `workers` processes share a full build (default: one per CPU core);
+        `only` limits an update to those documents (see indexer.update).
         """
         from .indexer import update
 
-        return update(self.store, self._raw(), self.rules, progress, workers)
+        return update(self.store, self._raw(), self.rules, progress, workers, only)
 
     def rebuild(self, progress: Progress | None = None, workers: int | None = None) -> IndexReport:
         """Build the index anew; the old one serves until the new one is complete."""
@@ -122,13 +125,7 @@ class Archive:
             placed = self._place(source, target, report)
             if placed and metadata:
                 write_sidecar(placed, metadata)
-        if self.store.exists():
-            from .indexer import update
-
-            added = [*report.copied, *report.already_there]
-            report.index = update(self.store, self.raw_dir, self.rules, progress, only=added)
-        else:
-            report.index = self.update(progress)
+        report.index = self.update(progress, only=[*report.copied, *report.already_there])
         return report
 
     def _placements(self, paths: list[Path]) -> list[tuple[Path, Path]]:

@@ -178,7 +178,7 @@ def _top(request: SearchRequest) -> collectors.Collector:
 def _allowed(searcher: Searcher, request: SearchRequest, columns: Columns) -> set[int] | None:
     """The documents the request's dates and outlets allow; None when it has neither."""
     allowed = columns.dated_between(request.start, request.end) if request.start or request.end else None
-    outlets = outlet_filter(request, known_outlets(searcher))
+    outlets = outlet_filter(request, known_outlets(searcher)) if request.outlets else None
     if outlets is not None:
         chosen = set(searcher.docs_for_query(outlets))
         allowed = chosen if allowed is None else allowed & chosen
