@@ -109,21 +109,18 @@ def _rebuild_locked(
 
 def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, only: list[str] | None) -> IndexReport:
     found, skipped = scan(raw_root) if only is None else source_files(raw_root, only)
-    files = {f.doc_id: f for f in found}
     report = IndexReport(skipped=skipped)
     with ix.reader() as reader:
         known = _known(reader)
         stale = [f for f in found if f.doc_id not in known or known[f.doc_id].stamp != f.stamp.encode()]
         batch = _prepare_all(stale, rules, report, progress)
-        removed = sorted(set(known) - set(files)) if only is None else []
+        removed = sorted(set(known) - {f.doc_id for f in found}) if only is None else []
         replaced = [known[i].docnum for i in [*batch, *removed] if i in known]
         counts = Repetition(
             reader, rules.repeat_min_docs, _stored_keys(reader, replaced), (p.line_keys for p in batch.values())
         )
         again = _holders(reader, counts.flipped(), known) - set(batch) - set(removed)
-        holders, _ = (
-            source_files(raw_root, sorted(again)) if only is not None else ([files[i] for i in sorted(again)], [])
-        )
+        holders, _ = source_files(raw_root, sorted(again))
         recleaned = _prepare_all(holders, rules, report, None)
         articles = [finish(p, rules, counts.is_repeated) for p in (batch | recleaned).values()]
     _classify(report, articles, known, recleaned)
