@@ -203,8 +203,8 @@ class Repetition:
 def _deleted_keys(reader: IndexReader) -> Counter[str]:
     """Line keys of the deleted documents not yet merged away, from their stored fields."""
     live = live_documents(reader)
-    deleted = (n for n in range(reader.doc_count_all()) if n not in live)
-    return Counter(key for n in deleted for key in reader.stored_fields(n).get("lines", "").split())
+    deleted = [n for n in range(reader.doc_count_all()) if n not in live]
+    return Counter(key for keys in _stored_keys(reader, deleted) for key in keys)
 
 
 def _holders(reader: IndexReader, keys: set[str], known: dict[str, Known]) -> set[str]:
