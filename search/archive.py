@@ -17,18 +17,34 @@ import json
 import os
 import shutil
 import weakref
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .columns import Columns
 from .documents import Skipped
-from .errors import ArchiveError, SourceError
+from .errors import ArchiveError, SourceError, UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, load_aliases
-from .searcher import SearchResults, Statistics, StoredDocument, document, run, similar, statistics
+from .schema import column_text
+from .searcher import (
+    Hit,
+    SearchResults,
+    Statistics,
+    StoredDocument,
+    allowed,
+    best,
+    document,
+    matching,
+    run,
+    similar,
+    statistics,
+    stream,
+)
 from .store import IndexStore
+from .watches import Watch, Watches, key
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -37,6 +53,9 @@ if TYPE_CHECKING:
     from .export import ExportReport
     from .indexer import IndexReport, Progress
     from .rules import Rules
+    from .stories import Member
+    from .terms import Characterisation
+    from .timeline import Timeline
 
 HOME_VARIABLE = "NEWS_SEARCH_HOME"
 
@@ -49,6 +68,24 @@ class AddReport:
     already_there: list[str] = field(default_factory=list)
     refused: list[Skipped] = field(default_factory=list)
     index: IndexReport | None = None
+
+
+@dataclass(frozen=True)
+class WatchRun:
+    """A saved search run: what it matches now, and the new documents among them."""
+
+    watch: Watch
+    total: int
+    new: tuple[Hit, ...]
+    since: str | None
+    """When it ran before (None: never), as the watch recorded it."""
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy a file so that `target` never exists half written."""
+    temporary = target.with_name(f".{target.name}.adding")
+    shutil.copy2(source, temporary)
+    os.replace(temporary, target)
 
 
 class Archive:
@@ -129,11 +166,16 @@ class Archive:
         return report
 
     def _placements(self, paths: list[Path]) -> list[tuple[Path, Path]]:
-        """Each file to add with where it goes: raw/NAME, or raw/FOLDER/... for a folder."""
+        """Each file to add with where it goes: raw/NAME, or raw/FOLDER/... for a
+        folder. Sidecars go with their documents (`_place`)."""
+        from .sources import SIDECAR_SUFFIX
+
         pairs = []
         for path in paths:
             if not path.exists():
                 raise SourceError(f"{path} does not exist")
+            if path.name.endswith(SIDECAR_SUFFIX) and path.with_name(path.name.removesuffix(SIDECAR_SUFFIX)) in paths:
+                continue  # it comes with its document
             if path.is_dir():
                 for file in sorted(p for p in path.rglob("*") if p.is_file() and not p.name.endswith(".meta.json")):
                     pairs.append((file, self.raw_dir / path.resolve().name / file.relative_to(path)))
@@ -151,10 +193,13 @@ class Archive:
                 Skipped(str(source), f"raw/{doc_id} exists with other content; rename the file to add it")
             )
             return None
+        from .sources import sidecar_path
+
         target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.adding")
-        shutil.copy2(source, temporary)
-        os.replace(temporary, target)
+        # The sidecar first: the document is indexed with the metadata written for it.
+        if sidecar_path(source).is_file() and not sidecar_path(target).exists():
+            _copy(sidecar_path(source), sidecar_path(target))
+        _copy(source, target)
         report.copied.append(doc_id)
         return target
 
@@ -167,6 +212,84 @@ class Archive:
     def run(self, request: SearchRequest) -> SearchResults:
         searcher, columns = self._reading()
         return run(searcher, request, self.aliases, columns)
+
+    def stream(self, request: SearchRequest, snippets: bool = True) -> tuple[SearchResults, Iterator[Hit]]:
+        """The counts of a request, and every hit, made as it is read (for exports)."""
+        searcher, columns = self._reading()
+        return stream(searcher, request, self.aliases, columns, snippets)
+
+    def timeline(self, request: SearchRequest, unit: str = "auto", by_outlet: bool = False) -> Timeline:
+        """Matching documents per day, week, month or year, beside all the
+        archive (or the request's outlets) published in each."""
+        from .timeline import timeline
+
+        searcher, columns = self._reading()
+        matches = matching(searcher, request, self.aliases, columns)
+        universe = (
+            matching(searcher, SearchRequest(outlets=request.outlets), None, columns) if request.outlets else None
+        )
+        span = (request.start.date() if request.start else None, request.end.date() if request.end else None)
+        return timeline(columns, matches, unit, by_outlet, span, universe)
+
+    def terms(self, request: SearchRequest, limit: int = 20) -> Characterisation:
+        """The words and names that set the best matches apart from the whole archive."""
+        from .terms import SAMPLE, characterise
+
+        searcher, columns = self._reading()
+        sample, total, query_terms = best(searcher, request, self.aliases, columns, SAMPLE)
+        return characterise(searcher, sample, total, query_terms, limit)
+
+    def story(self, doc_id: str, request: SearchRequest | None = None) -> list[Member]:
+        """The documents of `doc_id`'s story across outlets, oldest first; with
+        a request, those its dates and outlets allow (and `doc_id` itself)."""
+        from .stories import Stories
+
+        searcher, columns = self._reading()
+        docnum = searcher.document_number(id=doc_id)
+        if docnum is None:
+            raise UnknownDocument(f"no document {doc_id!r} in the index; `search query` lists ids")
+        within = allowed(searcher, request, columns) if request else None
+        members = Stories(searcher).members(docnum)
+        return [m for m in members if within is None or m.docnum in within or m.docnum == docnum]
+
+    @cached_property
+    def watches(self) -> Watches:
+        """The archive's saved searches, in its `watches/` folder."""
+        return Watches(self.home / "watches")
+
+    def watch_add(self, watch: Watch) -> WatchRun:
+        """Save a search; what it matches now counts as seen."""
+        request = watch.request(limit=1)  # checks the dates
+        searcher, columns = self._reading()
+        seen = self._versions(searcher, columns, matching(searcher, request, self.aliases, columns))
+        saved = watch.ran(self.store.manifest().generation, len(seen))
+        self.watches.create(replace(saved, created=saved.last_run or ""), seen.values())
+        return WatchRun(saved, len(seen), (), None)
+
+    def watch_run(self, name: str | None = None, dry_run: bool = False) -> list[WatchRun]:
+        """Run one saved search, or all: the documents added or changed since
+        each last ran. With `dry_run`, nothing is marked as seen."""
+        chosen = [self.watches.get(name)] if name else self.watches.all()
+        return [self._run_watch(watch, dry_run) for watch in chosen]
+
+    def _run_watch(self, watch: Watch, dry_run: bool) -> WatchRun:
+        searcher, columns = self._reading()
+        request = watch.request(limit=1)
+        now = self._versions(searcher, columns, matching(searcher, request, self.aliases, columns))
+        seen = self.watches.seen(watch.name)
+        new = {n for n, version in now.items() if version not in seen}
+        _, hits = stream(searcher, request, self.aliases, columns, only=new)
+        found = tuple(hits)
+        ran = watch.ran(self.store.manifest().generation, len(now))
+        if not dry_run:
+            self.watches.save(ran, now.values())
+        return WatchRun(ran, len(now), found, watch.last_run)
+
+    @staticmethod
+    def _versions(searcher: Searcher, columns: Columns, documents: list[int]) -> dict[int, int]:
+        """Each document's number with the key of its version (id and content hash)."""
+        ids, shas = columns.ids, columns.shas
+        return {n: key(column_text(ids[n]), shas[n]) for n in documents}
 
     def _reading(self) -> tuple[Searcher, Columns]:
         """A searcher on the live index with its columns, kept open between

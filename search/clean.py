@@ -63,6 +63,7 @@ class Context:
     is_repeated: Callable[[str], bool]
     known_title: str | None = None
     is_html: bool = False
+    outlet: str | None = None
 
 
 Step = Callable[[Draft, Context], Draft]
@@ -153,14 +154,19 @@ def take_header(draft: Draft, ctx: Context) -> Draft:
     """
     labels = ctx.rules.of_kind("header")
     header = draft.lines[: _first_paragraph(draft.lines)]
+    known_title = without_outlet(ctx.known_title, ctx.outlet)
+
+    def label(line: Line) -> str | None:
+        return _label(labels, line) or ("masthead" if _masthead(line.text, ctx.outlet) else None)
+
     title_at = None
     for index, line in enumerate(header):
-        if _label(labels, line):
+        if label(line):
             continue
         if (
-            ctx.known_title is None
+            known_title is None
             and _title_like(line, ctx)
-            or (ctx.known_title is not None and _same_text(line.text, ctx.known_title))
+            or (known_title is not None and _same_text(line.text, known_title))
         ):
             title_at = index
         break
@@ -168,10 +174,29 @@ def take_header(draft: Draft, ctx: Context) -> Draft:
     def why(index: int, line: Line) -> str | None:
         if index == title_at:
             return "title"
-        return _label(labels, line) if index < len(header) else None
+        return label(line) if index < len(header) else None
 
-    title = ctx.known_title or (draft.lines[title_at].text if title_at is not None else None)
+    title = known_title or (draft.lines[title_at].text if title_at is not None else None)
     return replace(draft.drop(why), title=title)
+
+
+def without_outlet(title: str | None, outlet: str | None) -> str | None:
+    """A page title without the outlet's name after it ("Headline | Outlet")."""
+    if not title or not outlet:
+        return title
+    return re.sub(rf"\s+[|–—-]\s+{re.escape(outlet)}\s*$", "", title, flags=re.IGNORECASE) or title
+
+
+MASTHEAD_EXTRA_WORDS = 2
+"""A line naming the outlet with at most this many words more ("Balkan Wire
+Service" for Balkan Wire) is its masthead, not the title."""
+
+
+def _masthead(text: str, outlet: str | None) -> bool:
+    if not outlet:
+        return False
+    words, name = text.casefold().split(), outlet.casefold().split()
+    return words[: len(name)] == name and len(words) - len(name) <= MASTHEAD_EXTRA_WORDS
 
 
 def _label(labels: tuple[BoilerplateClass, ...], line: Line) -> str | None:

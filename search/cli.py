@@ -9,8 +9,9 @@ from __future__ import annotations
 import errno
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ from .dates import Period, parse_period
 from .errors import SearchError
 from .query import SORTS, SearchRequest
 from .render import (
+    EXPORT_FORMATS,
     Mark,
     add_report_json,
     add_report_lines,
@@ -33,6 +35,7 @@ from .render import (
     document_lines,
     evaluation_json,
     evaluation_lines,
+    export_lines,
     index_report_json,
     index_report_lines,
     plain_mark,
@@ -43,6 +46,22 @@ from .render import (
     stats_json,
     stats_lines,
 )
+from .render_coverage import (
+    story_json,
+    story_lines,
+    terms_json,
+    terms_lines,
+    timeline_csv,
+    timeline_json,
+    timeline_lines,
+    watch_added_lines,
+    watch_json,
+    watch_list_lines,
+    watch_run_json,
+    watch_run_lines,
+)
+from .timeline import UNITS
+from .watches import Watch
 
 PROGRESS_MIN_FILES = 200
 
@@ -232,16 +251,51 @@ def add(
     _exit_for(report.index)
 
 
+def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The date and outlet options every command that searches takes."""
+    options = [
+        click.option(
+            "--from",
+            "date_from",
+            type=DateBound(),
+            help="Earliest date, inclusive: 2021, 2021-02, Feb 2021, 2021-02-03.",
+        ),
+        click.option(
+            "--to", "date_to", type=DateBound(), help="Latest date, inclusive: --to 2021 means to the end of 2021."
+        ),
+        click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeat for several)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _searching(ctx: click.Context) -> Archive:
+    """The archive, its index built first if it has none yet (said on stderr)."""
+    archive = _archive(ctx)
+    built = archive.ensure_index()
+    if built:
+        click.echo(f"No index yet: built one from raw/ ({built.documents} documents).", err=True)
+    return archive
+
+
 @cli.command()
 @click.argument("words", nargs=-1)
-@click.option(
-    "--from", "date_from", type=DateBound(), help="Earliest date, inclusive: 2021, 2021-02, Feb 2021, 2021-02-03."
-)
-@click.option("--to", "date_to", type=DateBound(), help="Latest date, inclusive: --to 2021 means to the end of 2021.")
-@click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeat for several).")
+@_filters
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Hits to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), help="Hits to show [default: 10 in a table, every hit in the other formats]."
+)
+@click.option("--collapse", is_flag=True, help="One hit per story; its copies in other outlets listed under it.")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(EXPORT_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people; json, jsonl, csv or trec (a run file) to export every hit.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("--explain", is_flag=True, help="Show the query Whoosh runs instead of running it.")
 @click.pass_context
 def query(
@@ -251,7 +305,9 @@ def query(
     date_to: Period | None,
     outlets: tuple[str, ...],
     sort: str,
-    limit: int,
+    limit: int | None,
+    collapse: bool,
+    form: str,
     as_json: bool,
     explain: bool,
 ) -> None:
@@ -260,19 +316,20 @@ def query(
 
     Example: search query putin gas --from 2021 --sort newest
     """
-    archive = _archive(ctx)
-    built = archive.ensure_index()
-    if built:
-        click.echo(f"No index yet: built one from raw/ ({built.documents} documents).", err=True)
-    request = SearchRequest.build(" ".join(words), date_from, date_to, outlets=outlets, sort=sort, limit=limit)
+    archive = _searching(ctx)
+    form = "json" if as_json else form
+    options = {"outlets": outlets, "sort": sort, "collapse": collapse, "limit": limit or DEFAULT_LIMIT}
+    request = SearchRequest.build(" ".join(words), date_from, date_to, **options)
     if explain:
         click.echo(archive.explain(request))
-        return
-    results = archive.run(request)
-    if as_json:
-        _echo_json(results_json(results))
-        return
-    _echo_lines(results_lines(results, _marker()))
+    elif form == "table":
+        _echo_lines(results_lines(archive.run(request), _marker()))
+    else:
+        results, hits = archive.stream(request, snippets=form != "trec")
+        _echo_lines(export_lines(results, islice(hits, limit), form))
+
+
+DEFAULT_LIMIT = 10
 
 
 def _marker() -> Mark:
@@ -348,6 +405,175 @@ def export(ctx: click.Context, folder: Path, form: str, index_name: str) -> None
     report = _archive(ctx).export_opensearch(folder, index_name)
     click.echo(f"Wrote {report.documents} documents to {folder}: {len(report.files) - 1} bulk files and mapping.json.")
     _echo_lines([f"Load them, in {folder}:", *(f"  {command}" for command in load_commands(index_name))])
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@_filters
+@click.option(
+    "--by",
+    "splits",
+    type=click.Choice(("auto", *UNITS, "outlet")),
+    multiple=True,
+    help="Periods of a day, week, month or year (auto: at most 60 of the finest); outlet: split each period by outlet.",
+)
+@click.option("--share", is_flag=True, help="Each count as a share of all the archive (or the outlet) published then.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a row per period (and outlet).")
+@click.pass_context
+def timeline(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    date_from: Period | None,
+    date_to: Period | None,
+    outlets: tuple[str, ...],
+    splits: tuple[str, ...],
+    share: bool,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """Matching documents over time, as a bar chart: one row per period, empty ones too.
+
+    Example: search timeline vucic putin --by year --by outlet --share
+    """
+    units = [split for split in splits if split != "outlet"]
+    if len(units) > 1:
+        raise click.UsageError(f"give one period with --by, not {' and '.join(units)}")
+    text = " ".join(words)
+    request = SearchRequest.build(text, date_from, date_to, outlets=outlets)
+    found = _searching(ctx).timeline(request, units[0] if units else "auto", "outlet" in splits)
+    if as_json:
+        _echo_json(timeline_json(found, text))
+    elif as_csv:
+        _echo_lines(timeline_csv(found))
+    else:
+        _echo_lines(timeline_lines(found, text, share))
+
+
+@cli.command()
+@click.argument("doc_id", metavar="ID")
+@_filters
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def story(
+    ctx: click.Context,
+    doc_id: str,
+    date_from: Period | None,
+    date_to: Period | None,
+    outlets: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """The documents that tell the same story as ID, in any outlet, oldest first:
+    who published first, who re-ran it, how much later.
+
+    Example: search story 004_c9068389083bc5e7.txt
+    """
+    request = SearchRequest.build("", date_from, date_to, outlets=outlets)
+    members = _searching(ctx).story(doc_id, request)
+    if as_json:
+        _echo_json(story_json(doc_id, members))
+    else:
+        _echo_lines(story_lines(doc_id, members))
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@_filters
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Terms and names to show.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def terms(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    date_from: Period | None,
+    date_to: Period | None,
+    outlets: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+) -> None:
+    """The names and words that set the matches apart from the whole archive.
+
+    Example: search terms gas --from 2024
+    """
+    text = " ".join(words)
+    found = _searching(ctx).terms(SearchRequest.build(text, date_from, date_to, outlets=outlets), limit)
+    if as_json:
+        _echo_json(terms_json(found, text))
+    else:
+        _echo_lines(terms_lines(found, text))
+
+
+@cli.group()
+def watch() -> None:
+    """Saved searches: run one again to see what is new since it last ran."""
+
+
+@watch.command("add")
+@click.argument("name")
+@click.argument("words", nargs=-1)
+@_filters
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def watch_add(
+    ctx: click.Context,
+    name: str,
+    words: tuple[str, ...],
+    date_from: Period | None,
+    date_to: Period | None,
+    outlets: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Save the search WORDS as NAME; what it matches now counts as seen.
+
+    Example: search watch add serbia-gas gas serbia --from 2024
+    """
+    saved = Watch(
+        name,
+        " ".join(words),
+        date_from.text if date_from else None,
+        date_to.text if date_to else None,
+        outlets,
+    )
+    run = _searching(ctx).watch_add(saved)
+    if as_json:
+        _echo_json(watch_json(run.watch) | {"total": run.total})
+    else:
+        _echo_lines(watch_added_lines(run))
+
+
+@watch.command("run")
+@click.argument("name", required=False)
+@click.option("--dry-run", is_flag=True, help="Show what is new without marking it as seen.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def watch_run(ctx: click.Context, name: str | None, dry_run: bool, as_json: bool) -> None:
+    """List what each saved search (or NAME) finds that was added or changed since it last ran."""
+    runs = _searching(ctx).watch_run(name, dry_run)
+    if as_json:
+        _echo_json(watch_run_json(runs))
+    else:
+        _echo_lines(watch_run_lines(runs, _marker()))
+
+
+@watch.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def watch_list(ctx: click.Context, as_json: bool) -> None:
+    """The saved searches, with when each last ran."""
+    watches = _archive(ctx).watches.all()
+    if as_json:
+        _echo_json([watch_json(w) for w in watches])
+    else:
+        _echo_lines(watch_list_lines(watches))
+
+
+@watch.command("remove")
+@click.argument("name")
+@click.pass_context
+def watch_remove(ctx: click.Context, name: str) -> None:
+    """Forget the saved search NAME."""
+    removed = _archive(ctx).watches.remove(name)
+    click.echo(f"Removed the saved search {removed.name!r}.")
 
 
 @cli.command("eval-clean")

@@ -49,15 +49,32 @@ class Columns:
         return column_values(self.reader, "outlet_name")
 
     @cached_property
+    def ids(self) -> list[bytes]:
+        return column_values(self.reader, "id")
+
+    @cached_property
+    def shas(self) -> list[bytes]:
+        return column_values(self.reader, "sha")
+
+    @cached_property
     def years(self) -> list[bytes]:
         return column_values(self.reader, "year")
 
     @cached_property
-    def _by_date(self) -> tuple[list[int], list[int]]:
-        """Dates (as Whoosh stores them) in order, and the documents they belong to."""
+    def dates(self) -> list[int | None]:
+        """Each document's date as Whoosh stores it (a long), None when undated."""
         dates, dated = column_values(self.reader, "date"), column_values(self.reader, "dated")
-        pairs = sorted((when, n) for n, (when, has) in enumerate(zip(dates, dated, strict=True)) if has)
+        return [when if has else None for when, has in zip(dates, dated, strict=True)]
+
+    @cached_property
+    def _by_date(self) -> tuple[list[int], list[int]]:
+        """Dates in order, and the documents they belong to."""
+        pairs = sorted((when, n) for n, when in enumerate(self.dates) if when is not None)
         return [when for when, _ in pairs], [n for _, n in pairs]
+
+    @cached_property
+    def live(self) -> set[int] | range:
+        return live_documents(self.reader)
 
     def dated_between(self, start: datetime | None, end: datetime | None) -> set[int]:
         """Documents dated from `start` to `end`, both included; either may be open."""

@@ -112,6 +112,8 @@ class Period:
 
     start: datetime
     end: datetime
+    text: str = ""
+    """The expression, as typed: saved searches keep it to work out again."""
 
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -127,19 +129,19 @@ def parse_period(text: str) -> Period:
     text = " ".join(text.split())
     if _YEAR.match(text):
         year = _check_year(int(text))
-        return Period(datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59))
+        return Period(datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59), text)
     year_month = _year_month(text)
     if year_month:
         year, month = year_month
         last = calendar.monthrange(year, month)[1]
-        return Period(datetime(year, month, 1), datetime(year, month, last, 23, 59, 59))
+        return Period(datetime(year, month, 1), datetime(year, month, last, 23, 59, 59), text)
     found = parse_date(text)
     if found is None:
         raise ValueError(
             f"{text!r} is not a date; use forms like 2021, 2021-02, Feb 2021, 3 February 2021 or 2021-02-03"
         )
     day = found.when.replace(hour=0, minute=0, second=0, microsecond=0)
-    return Period(day, day + timedelta(days=1) - timedelta(seconds=1))
+    return Period(day, day + timedelta(days=1) - timedelta(seconds=1), text)
 
 
 def _year_month(text: str) -> tuple[int, int] | None:

@@ -39,3 +39,7 @@ class QueryError(SearchError):
 
 class UnknownDocument(SearchError):
     """No document with the given id is in the index."""
+
+
+class WatchError(SearchError):
+    """A saved search is unknown, misnamed, or exists already."""

@@ -52,7 +52,8 @@ def finish(prepared: Prepared, rules: Rules, is_repeated: Callable[[str], bool])
     """Clean a prepared document into its Article."""
     parsed = prepared.parsed
     known_title = parsed.raw.sidecar.title or parsed.meta.title
-    draft = clean(prepared.lines, Context(rules, is_repeated, known_title, parsed.raw.is_html))
+    context = Context(rules, is_repeated, known_title, parsed.raw.is_html, prepared.outlet)
+    draft = clean(prepared.lines, context)
     article = build_article(parsed, prepared.outlet, draft)
     return replace(article, line_keys=prepared.line_keys)
 

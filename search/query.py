@@ -59,6 +59,8 @@ class SearchRequest:
     outlets: tuple[str, ...] = ()
     sort: str = "relevance"
     limit: int = 10
+    collapse: bool = False
+    """Show the best hit of each story, with the story's other matches."""
     bag_of_words: bool = False
     ranking: Ranking = Ranking()
 

@@ -6,10 +6,14 @@ decides how a matched word looks (bold on a terminal, **word** elsewhere).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import csv
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from .searcher import SearchResults, Statistics, StoredDocument
+from .searcher import Hit, SearchResults, Statistics, StoredDocument
 
 if TYPE_CHECKING:
     from .archive import AddReport
@@ -30,7 +34,7 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else many or one + 's'}"
 
 
-def _day(iso: str | None) -> str:
+def day(iso: str | None) -> str:
     return iso[:10] if iso else "undated"
 
 
@@ -50,35 +54,97 @@ def results_lines(results: SearchResults, mark: Mark = plain_mark) -> Iterator[s
         yield f"Did you mean: {results.suggestion}"
     for hit in results.hits:
         yield ""
-        yield f"{hit.rank:>3}. {_day(hit.date)} · {hit.outlet or '(no outlet)'}"
-        yield f"     {hit.title or '(no title)'}"
-        yield f"     {hit.doc_id}"
-        yield "     " + "".join(mark(text) if is_match else text for text, is_match in hit.snippet.pieces)
+        yield from hit_lines(hit, mark)
     if results.total:
         yield ""
         yield "By outlet: " + _facet_line(results.outlets, results.no_outlet, "no outlet")
         yield "By year:   " + _facet_line(dict(sorted(results.years.items())), results.undated, "undated")
 
 
+def hit_lines(hit: Hit, mark: Mark = plain_mark) -> Iterator[str]:
+    yield f"{hit.rank:>3}. {day(hit.date)} · {hit.outlet or '(no outlet)'}"
+    yield f"     {hit.title or '(no title)'}"
+    yield f"     {hit.doc_id}"
+    yield "     " + "".join(mark(text) if is_match else text for text, is_match in hit.snippet.pieces)
+    if hit.also:
+        yield "     also in: " + ", ".join(f"{a.outlet or '(no outlet)'} {day(a.date)}" for a in hit.also)
+
+
 def results_json(results: SearchResults) -> dict[str, Any]:
     return {
         "query": results.request.text,
         "total": results.total,
-        "hits": [
-            {
-                "id": hit.doc_id,
-                "title": hit.title,
-                "date": hit.date,
-                "outlet": hit.outlet,
-                "url": hit.url,
-                "score": hit.score,
-                "snippet": hit.snippet.marked(),
-            }
-            for hit in results.hits
-        ],
+        "hits": [hit_json(hit) for hit in results.hits],
         "facets": {"outlet": results.outlets, "year": dict(sorted(results.years.items()))},
         "suggestion": results.suggestion,
     }
+
+
+def hit_json(hit: Hit) -> dict[str, Any]:
+    data = {
+        "rank": hit.rank,
+        "id": hit.doc_id,
+        "title": hit.title,
+        "date": hit.date,
+        "outlet": hit.outlet,
+        "url": hit.url,
+        "score": hit.score,
+        "snippet": hit.snippet.marked(),
+    }
+    if hit.also:
+        data["also_in"] = [{"id": a.doc_id, "date": a.date, "outlet": a.outlet} for a in hit.also]
+    return data
+
+
+EXPORT_FORMATS = ("table", "json", "jsonl", "csv", "trec")
+CSV_COLUMNS = ("rank", "id", "score", "date", "outlet", "title", "url", "snippet", "also_in")
+TREC_RUN = "news-search"
+
+
+def export_lines(results: SearchResults, hits: Iterable[Hit], form: str, topic: str = "1") -> Iterator[str]:
+    """Every hit in a format for other tools, a line at a time as hits come:
+    json (one document: the counts, then the hits), jsonl (a hit a line),
+    csv (a header, then a hit a row) or trec (a run file, `topic` as the query id)."""
+    if form == "jsonl":
+        yield from (_json_line(hit_json(hit)) for hit in hits)
+    elif form == "csv":
+        yield csv_row(CSV_COLUMNS)
+        yield from (csv_row(_csv_values(hit)) for hit in hits)
+    elif form == "trec":
+        for hit in hits:
+            score = hit.score if hit.score is not None else -hit.rank  # TREC tools sort by score
+            yield f"{topic} Q0 {_trec_id(hit.doc_id)} {hit.rank} {score} {TREC_RUN}"
+    else:
+        yield from _json_document(results, hits)
+
+
+def _json_document(results: SearchResults, hits: Iterable[Hit]) -> Iterator[str]:
+    head = results_json(results)
+    del head["hits"]
+    yield _json_line(head)[:-1] + ', "hits": ['
+    for n, hit in enumerate(hits):
+        yield ("  " if n == 0 else ", ") + _json_line(hit_json(hit))
+    yield "]}"
+
+
+def _json_line(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _csv_values(hit: Hit) -> tuple[Any, ...]:
+    also = " ".join(a.doc_id for a in hit.also)
+    return (hit.rank, hit.doc_id, hit.score, hit.date, hit.outlet, hit.title, hit.url, hit.snippet.marked(), also)
+
+
+def csv_row(values: Iterable[Any]) -> str:
+    line = io.StringIO()
+    csv.writer(line, lineterminator="").writerow(["" if v is None else v for v in values])
+    return line.getvalue()
+
+
+def _trec_id(doc_id: str) -> str:
+    """A document id without whitespace, which run files cannot hold."""
+    return re.sub(r"[%\s]", lambda m: f"%{ord(m.group()):02X}", doc_id)
 
 
 def _metadata_lines(
@@ -141,7 +207,7 @@ def document_json(doc: StoredDocument) -> dict[str, Any]:
 
 def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
     yield f"documents:  {stats.documents}"
-    yield f"date span:  {_day(stats.first_date)} to {_day(stats.last_date)}" if stats.first_date else "date span:  -"
+    yield f"date span:  {day(stats.first_date)} to {day(stats.last_date)}" if stats.first_date else "date span:  -"
     yield f"index size: {index_bytes / 1_048_576:.1f} MB"
     yield ""
     yield "By outlet:"

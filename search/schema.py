@@ -19,8 +19,9 @@ from whoosh.lang import stemmer_for_language
 
 from .documents import Article
 from .names import fold
+from .stories import bands
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 
@@ -156,6 +157,7 @@ def build_schema() -> Schema:
         stamp=COLUMN(VarBytesColumn()),
         sha=COLUMN(VarBytesColumn()),
         lines=KEYWORD(stored=True),
+        story=KEYWORD,
     )
 
 
@@ -180,6 +182,7 @@ def to_fields(article: Article) -> dict[str, Any]:
         "stamp": article.stamp.encode(),
         "sha": article.sha.encode(),
         "lines": " ".join(article.line_keys),
+        "story": " ".join(bands(article.body)),
     }
     if article.outlet:
         fields |= {"outlet": article.outlet, "outlet_name": article.outlet, "outlet_key": outlet_key(article.outlet)}

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from itertools import islice
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from itertools import groupby, islice
 from typing import Any
 
 from whoosh import collectors, scoring, sorting
@@ -18,14 +19,23 @@ from whoosh import query as Q
 from whoosh.analysis import Analyzer
 from whoosh.index import Index
 from whoosh.searching import Hit as WhooshHit
-from whoosh.searching import Searcher
+from whoosh.searching import Results, Searcher
 
 from .columns import Columns
 from .errors import UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, outlet_filter, parse_text
 from .schema import column_text
-from .snippets import Snippet, snippet
+from .snippets import NO_SNIPPET, Snippet, snippet
+
+
+@dataclass(frozen=True)
+class Also:
+    """Another matching document of a hit's story, under `--collapse`."""
+
+    doc_id: str
+    date: str | None
+    outlet: str | None
 
 
 @dataclass(frozen=True)
@@ -38,6 +48,8 @@ class Hit:
     url: str | None
     score: float | None
     snippet: Snippet
+    also: tuple[Also, ...] = ()
+    """With `collapse`, the story's other matching documents, oldest first."""
 
 
 @dataclass(frozen=True)
@@ -114,28 +126,110 @@ def run(
 
     `columns` are the searcher's; an open archive keeps them between queries.
     """
+    ranked = None if request.collapse else request.limit
+    results, hits = _search(searcher, request, aliases, columns, ranked, snippets=True)
+    return replace(results, hits=tuple(islice(hits, request.limit)))
+
+
+def stream(
+    searcher: Searcher,
+    request: SearchRequest,
+    aliases: Aliases | None = None,
+    columns: Columns | None = None,
+    snippets: bool = True,
+    only: set[int] | None = None,
+) -> tuple[SearchResults, Iterator[Hit]]:
+    """Every hit of a request, best first, each made only when it is read (for
+    exports of any size); and the counts, with no hits, as `run` gives them.
+    With `only`, hits are made of those documents alone (the counts stay)."""
+    return _search(searcher, request, aliases, columns, None, snippets, only)
+
+
+def best(
+    searcher: Searcher, request: SearchRequest, aliases: Aliases | None, columns: Columns | None, size: int
+) -> tuple[list[int], int, set[str]]:
+    """The numbers of the `size` best matches, how many match in all, and
+    the body terms the query matches."""
+    ordered, documents, query = _collect(searcher, request, aliases, columns or Columns(searcher.reader()), size)
+    return [docnum for _, docnum in ordered.top_n], len(documents), _body_terms(query, searcher)
+
+
+def matching(
+    searcher: Searcher, request: SearchRequest, aliases: Aliases | None = None, columns: Columns | None = None
+) -> list[int]:
+    """The numbers of every document a request matches, unranked."""
+    return _collect(searcher, request, aliases, columns or Columns(searcher.reader()), 1)[1]
+
+
+def _search(
+    searcher: Searcher,
+    request: SearchRequest,
+    aliases: Aliases | None,
+    columns: Columns | None,
+    ranked: int | None,
+    snippets: bool,
+    only: set[int] | None = None,
+) -> tuple[SearchResults, Iterator[Hit]]:
     columns = columns or Columns(searcher.reader())
-    query = parse_text(request, aliases)
-    allow = _allowed(searcher, request, columns)
-    if allow is not None and not allow:  # Whoosh would read an empty filter as no filter
-        query = Q.NullQuery
-    top = _top(request)
-    every = _Every(top)
-    chain = every if allow is None else collectors.FilterCollector(every, allow)
-    searcher.search_with_collector(query, chain, context=searcher.context(weighting=_weighting(request)))
-    results = chain.results()
-    page = list(results[: request.limit])
-    if request.sort == "relevance":
-        page = _newest_first_on_ties(page)
-    terms = _body_terms(query, searcher)
-    analyzer = searcher.schema["body"].analyzer
-    hits = tuple(_hit(rank, hit, request.sort, terms, analyzer) for rank, hit in enumerate(page, 1))
-    by_outlet, by_year = columns.facets(every.documents)
+    ordered, documents, query = _collect(searcher, request, aliases, columns, ranked)
+    by_outlet, by_year = columns.facets(documents)
     outlets, no_outlet = _counts(by_outlet)
     years, undated = _counts(by_year)
-    total = len(every.documents)
+    total = len(documents)
     suggestion = suggest(searcher, request.text) if total < FEW_HITS and not request.bag_of_words else None
-    return SearchResults(request, total, hits, outlets, years, no_outlet, undated, suggestion)
+    results = SearchResults(request, total, (), outlets, years, no_outlet, undated, suggestion)
+    ranked_hits = _tie_broken(ordered, request.sort)
+    if only is not None:
+        ranked_hits = (hit for hit in ranked_hits if hit.docnum in only)
+    grouped = _grouped(searcher, ranked_hits, documents, request.collapse)
+    terms = _body_terms(query, searcher) if snippets else set()
+    analyzer = searcher.schema["body"].analyzer if snippets else None
+    hits = (_hit(rank, hit, request.sort, terms, analyzer, also) for rank, (hit, also) in enumerate(grouped, 1))
+    return results, hits
+
+
+def _collect(
+    searcher: Searcher, request: SearchRequest, aliases: Aliases | None, columns: Columns, ranked: int | None
+) -> tuple[Results, list[int], Q.Query]:
+    """The best `ranked` matches in order (all with None), every match's number, the query."""
+    query = parse_text(request, aliases)
+    allow = allowed(searcher, request, columns)
+    if allow is not None and not allow:  # Whoosh would read an empty filter as no filter
+        query = Q.NullQuery
+    every = _Every(_top(request, ranked))
+    chain = every if allow is None else collectors.FilterCollector(every, allow)
+    searcher.search_with_collector(query, chain, context=searcher.context(weighting=_weighting(request)))
+    return chain.results(), every.documents, query
+
+
+def _tie_broken(ordered: Results, sort: str) -> Iterator[WhooshHit]:
+    """Hits in order; by relevance, hits of equal score newest first."""
+    if sort != "relevance":
+        yield from ordered
+        return
+    for _, tied in groupby(ordered, key=lambda hit: round(hit.score, 6)):
+        yield from sorted(tied, key=lambda hit: hit.get("date_text") or "", reverse=True)
+
+
+def _grouped(
+    searcher: Searcher, hits: Iterator[WhooshHit], documents: list[int], collapse: bool
+) -> Iterator[tuple[WhooshHit, tuple[Also, ...]]]:
+    """Each hit with nothing else; or, collapsed, the best hit of each story
+    with the story's other matching documents."""
+    if not collapse:
+        yield from ((hit, ()) for hit in hits)
+        return
+    from .stories import Stories
+
+    stories, matched, shown = Stories(searcher), set(documents), set()
+    for hit in hits:
+        if hit.docnum in shown:
+            continue
+        story = [n for n in stories.story(hit.docnum) if n in matched]
+        shown.update(story)
+        others = (searcher.stored_fields(n) for n in story if n != hit.docnum)
+        also = (Also(f["id"], f.get("date_text"), f.get("outlet_name")) for f in others)
+        yield hit, tuple(sorted(also, key=lambda a: (a.date is None, a.date or "", a.doc_id)))
 
 
 def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
@@ -163,19 +257,22 @@ class _Every(collectors.WrappingCollector):  # type: ignore[misc]
         return self.child.collect(sub_docnum)
 
 
-def _top(request: SearchRequest) -> collectors.Collector:
+def _top(request: SearchRequest, limit: int | None) -> collectors.Collector:
+    """Collects the best `limit` matches, or all of them with None."""
     if request.sort == "relevance":
         # Every match is visited for the counts, so no block-quality skipping,
         # and no replacing of the matcher by one that drops documents that
         # can no longer reach the top (Whoosh's default): both would
         # undercount the total and the facets.
-        return collectors.TopCollector(request.limit, usequality=False, replace=0)
+        if limit is None:
+            return collectors.UnlimitedCollector()
+        return collectors.TopCollector(limit, usequality=False, replace=0)
     # Dated documents first, whichever the direction; then by date.
     order = [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=request.sort == "newest")]
-    return collectors.SortingCollector(order, limit=request.limit)
+    return collectors.SortingCollector(order, limit=limit)
 
 
-def _allowed(searcher: Searcher, request: SearchRequest, columns: Columns) -> set[int] | None:
+def allowed(searcher: Searcher, request: SearchRequest, columns: Columns) -> set[int] | None:
     """The documents the request's dates and outlets allow; None when it has neither."""
     allowed = columns.dated_between(request.start, request.end) if request.start or request.end else None
     outlets = outlet_filter(request, known_outlets(searcher)) if request.outlets else None
@@ -187,12 +284,6 @@ def _allowed(searcher: Searcher, request: SearchRequest, columns: Columns) -> se
 
 FEW_HITS = 3
 """Fewer hits than this, and the query's unknown words get a suggestion."""
-
-
-def _newest_first_on_ties(page: list[WhooshHit]) -> list[WhooshHit]:
-    """Hits of equal score, newest first: sort by date, then (stably) by score."""
-    by_date = sorted(page, key=lambda hit: hit.get("date_text") or "", reverse=True)
-    return sorted(by_date, key=lambda hit: -round(hit.score, 6))
 
 
 def suggest(searcher: Searcher, text: str) -> str | None:
@@ -288,7 +379,10 @@ SIMILAR_TERMS = 20
 """How many of a document's most distinctive words describe it for `similar`."""
 
 
-def _hit(rank: int, hit: WhooshHit, sort: str, terms: set[str], analyzer: Analyzer) -> Hit:
+def _hit(
+    rank: int, hit: WhooshHit, sort: str, terms: set[str], analyzer: Analyzer | None, also: tuple[Also, ...] = ()
+) -> Hit:
+    """A hit as shown; without an analyzer, without a snippet."""
     fields = hit.fields()
     return Hit(
         rank=rank,
@@ -298,7 +392,8 @@ def _hit(rank: int, hit: WhooshHit, sort: str, terms: set[str], analyzer: Analyz
         outlet=fields.get("outlet_name"),
         url=fields.get("url"),
         score=round(hit.score, 4) if sort == "relevance" and hit.score is not None else None,
-        snippet=snippet(fields.get("body", ""), terms, analyzer),
+        snippet=snippet(fields.get("body", ""), terms, analyzer) if analyzer else NO_SNIPPET,
+        also=also,
     )
 
 

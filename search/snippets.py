@@ -28,6 +28,10 @@ class Snippet:
         return "".join(f"{opening}{text}{closing}" if hit else text for text, hit in self.pieces)
 
 
+NO_SNIPPET = Snippet(())
+"""What exports that do not show text carry instead of a snippet."""
+
+
 @dataclass(frozen=True)
 class _Match:
     start: int

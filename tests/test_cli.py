@@ -40,7 +40,7 @@ def test_query_json_contract(invoke: Invoke) -> None:
     assert data["query"] == "vucic" and data["total"] == 2
     assert [hit["id"] for hit in data["hits"]] == ["000_bb139807f14e536b.txt", "002_87ee450b78c6a74d.txt"]
     for hit in data["hits"]:
-        assert set(hit) == {"id", "title", "date", "outlet", "url", "score", "snippet"}
+        assert set(hit) == {"rank", "id", "title", "date", "outlet", "url", "score", "snippet"}
     assert data["hits"][0]["date"] == "2020-09-10T11:34:00" and data["hits"][0]["url"] is None
     assert data["facets"] == {"outlet": {"Presidency of the Republic of Serbia": 2}, "year": {"2020": 2}}
 
@@ -226,3 +226,16 @@ def test_add_onto_a_broken_sidecar_is_one_line_and_keeps_it(invoke: Invoke, home
     side.write_text("{broken")
     one_line_error(invoke("add", str(home / "raw" / "003_c724ab5fffc3b5c0.txt"), "--outlet", "X"), "not valid JSON")
     assert side.read_text() == "{broken"
+
+
+def test_add_brings_the_sidecars_of_the_documents_it_copies(invoke: Invoke, home: Path) -> None:
+    folder = FIXTURES / "syndicated"
+    assert invoke("add", str(folder)).exit_code == 0
+    assert (home / "raw" / "syndicated" / "wire_2024-11-04.txt.meta.json").is_file()
+    shown = invoke("show", "syndicated/wire_2024-11-04.txt").stdout
+    assert "date:   2024-11-04  [from sidecar]" in shown and "outlet: Balkan Wire" in shown
+    single = invoke("add", str(folder / "steppe_post_gas.txt"), str(folder / "steppe_post_gas.txt.meta.json"))
+    assert single.exit_code == 0, single.output
+    assert "outlet: The Steppe Post" in invoke("show", "steppe_post_gas.txt").stdout
+    alone = invoke("add", str(folder / "danube_daily_gas.html.meta.json"))
+    assert alone.exit_code == 1 and "not added" in alone.stdout

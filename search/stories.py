@@ -1,0 +1,158 @@
+"""Stories across outlets: near-duplicate and same-story documents.
+
+A wire story re-run by several outlets, each with its own header, footer and
+edits, still shares most of its word sequences. Each document is described
+by its shingles (runs of SHINGLE words, folded so that "Vučić" and "Vucic"
+agree) and, at index time, by a MinHash signature of them cut into bands
+(locality-sensitive hashing, as in Broder's near-duplicate detection and
+Leskovec, Rajaraman and Ullman, ch. 3). The bands are index terms of the
+`story` field: two documents sharing one are candidates, and they belong to
+the same story when their shingle sets overlap by at least SAME_STORY (the
+overlap coefficient, so a shortened re-run still joins the original). A
+story is the set of documents linked that way, directly or through others.
+
+Only the bands are indexed, and each document's own: adding, changing or
+removing one document keeps every story up to date without touching the
+others. The signature is one-permutation hashing (Li, Owen and Zhang 2012,
+densified by rotation): one hash per shingle instead of one per shingle and
+band, which keeps indexing cost small.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from whoosh.searching import Searcher
+
+from .names import fold
+
+SHINGLE = 4
+"""Words per shingle."""
+BINS = 32
+"""Hashes in a signature."""
+ROWS = 2
+"""Hashes per band: two documents whose shingle sets have Jaccard similarity
+J share a band with probability 1 - (1 - J**ROWS) ** (BINS / ROWS): 0.78 at
+J = 0.3, 0.99 at J = 0.5."""
+MIN_SHINGLES = 12
+"""Fewer shingles than this (a caption, a teaser) and a document joins no story."""
+SAME_STORY = 0.5
+"""Share of the smaller document's shingles found in the other."""
+MAX_STORY = 500
+"""A story stops growing at this many documents."""
+
+_WORD = re.compile(r"\w+")
+_EMPTY = 1 << 32
+
+
+def shingles(text: str) -> frozenset[int]:
+    """The hashed runs of SHINGLE folded words of a text."""
+    words = [fold(word) for word in _WORD.findall(text)]
+    runs = (" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1))
+    return frozenset(zlib.crc32(run.encode()) for run in runs)
+
+
+def bands(text: str) -> list[str]:
+    """The LSH band terms of a text: BINS / ROWS of them, or none for a short text."""
+    return _bands(shingles(text))
+
+
+def _bands(hashed: frozenset[int]) -> list[str]:
+    if len(hashed) < MIN_SHINGLES:
+        return []
+    signature = _signature(hashed)
+    return [
+        f"{band:02x}" + "".join(f"{value:08x}" for value in signature[start : start + ROWS])
+        for band, start in enumerate(range(0, BINS, ROWS))
+    ]
+
+
+def _signature(hashed: Iterable[int]) -> list[int]:
+    """One-permutation MinHash: each hash goes to a bin by its low bits and the
+    bin keeps the smallest; an empty bin borrows from the next full one."""
+    mins = [_EMPTY] * BINS
+    for value in hashed:
+        slot = value % BINS
+        if value < mins[slot]:
+            mins[slot] = value
+    full = [i for i, value in enumerate(mins) if value != _EMPTY]
+    for i, value in enumerate(mins):
+        if value == _EMPTY:
+            donor = next((j for j in full if j > i), full[0])
+            mins[i] = (mins[donor] + (donor - i) % BINS * 0x9E3779B1) & 0xFFFFFFFF
+    return mins
+
+
+def overlap(a: frozenset[int], b: frozenset[int]) -> float:
+    """|A ∩ B| / min(|A|, |B|): 1 when the smaller is inside the larger."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+@dataclass(frozen=True)
+class Member:
+    """A document of a story, as the story listing shows it."""
+
+    docnum: int
+    doc_id: str
+    title: str | None
+    date: str | None
+    outlet: str | None
+    similarity: float
+    """Overlap with the document the story was asked for (1 for itself)."""
+
+
+class Stories:
+    """Finds the story of a document in an open index; caches what it reads."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._shingles = lru_cache(maxsize=4096)(self._read_shingles)
+
+    def _read_shingles(self, docnum: int) -> frozenset[int]:
+        return shingles(self.searcher.stored_fields(docnum).get("body", ""))
+
+    def _neighbours(self, docnum: int) -> set[int]:
+        """Documents sharing a band with `docnum` and enough of its shingles."""
+        own = self._shingles(docnum)
+        if len(own) < MIN_SHINGLES:
+            return set()
+        reader = self.searcher.reader()
+        candidates: set[int] = set()
+        for term in _bands(own):
+            if ("story", term) in reader:
+                candidates.update(reader.postings("story", term).all_ids())
+        candidates.discard(docnum)
+        return {n for n in candidates if not reader.is_deleted(n) and overlap(own, self._shingles(n)) >= SAME_STORY}
+
+    def story(self, docnum: int) -> list[int]:
+        """The documents of `docnum`'s story, itself included, in no order."""
+        found, frontier = {docnum}, [docnum]
+        while frontier and len(found) < MAX_STORY:
+            for neighbour in self._neighbours(frontier.pop()) - found:
+                found.add(neighbour)
+                frontier.append(neighbour)
+        return sorted(found)
+
+    def members(self, docnum: int) -> list[Member]:
+        """The story of `docnum` as listed: oldest first, undated last."""
+        own = self._shingles(docnum)
+        members = []
+        for n in self.story(docnum):
+            fields = self.searcher.stored_fields(n)
+            members.append(
+                Member(
+                    docnum=n,
+                    doc_id=fields["id"],
+                    title=fields.get("title") or None,
+                    date=fields.get("date_text"),
+                    outlet=fields.get("outlet_name"),
+                    similarity=1.0 if n == docnum else round(overlap(own, self._shingles(n)), 3),
+                )
+            )
+        return sorted(members, key=lambda m: (m.date is None, m.date or "", m.doc_id))
