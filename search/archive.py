@@ -261,7 +261,7 @@ class Archive:
         """Save a search; what it matches now counts as seen."""
         request = watch.request(limit=1)  # checks the dates
         searcher, columns = self._reading()
-        seen = self._versions(searcher, columns, matching(searcher, request, self.aliases, columns))
+        seen = self._versions(columns, matching(searcher, request, self.aliases, columns))
         saved = watch.ran(self.store.manifest().generation, len(seen))
         self.watches.create(replace(saved, created=saved.last_run or ""), seen.values())
         return WatchRun(saved, len(seen), (), None)
@@ -275,7 +275,7 @@ class Archive:
     def _run_watch(self, watch: Watch, dry_run: bool) -> WatchRun:
         searcher, columns = self._reading()
         request = watch.request(limit=1)
-        now = self._versions(searcher, columns, matching(searcher, request, self.aliases, columns))
+        now = self._versions(columns, matching(searcher, request, self.aliases, columns))
         seen = self.watches.seen(watch.name)
         new = {n for n, version in now.items() if version not in seen}
         _, hits = stream(searcher, request, self.aliases, columns, only=new)
@@ -286,7 +286,7 @@ class Archive:
         return WatchRun(ran, len(now), found, watch.last_run)
 
     @staticmethod
-    def _versions(searcher: Searcher, columns: Columns, documents: list[int]) -> dict[int, int]:
+    def _versions(columns: Columns, documents: list[int]) -> dict[int, int]:
         """Each document's number with the key of its version (id and content hash)."""
         ids, shas = columns.ids, columns.shas
         return {n: key(column_text(ids[n]), shas[n]) for n in documents}

@@ -569,11 +569,15 @@ def watch_list(ctx: click.Context, as_json: bool) -> None:
 
 @watch.command("remove")
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print the removed search as JSON.")
 @click.pass_context
-def watch_remove(ctx: click.Context, name: str) -> None:
+def watch_remove(ctx: click.Context, name: str, as_json: bool) -> None:
     """Forget the saved search NAME."""
     removed = _archive(ctx).watches.remove(name)
-    click.echo(f"Removed the saved search {removed.name!r}.")
+    if as_json:
+        _echo_json(watch_json(removed))
+    else:
+        click.echo(f"Removed the saved search {removed.name!r}.")
 
 
 @cli.command("eval-clean")

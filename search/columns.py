@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
 from whoosh.reading import IndexReader
-from whoosh.util.times import datetime_to_long
+from whoosh.util.times import datetime_to_long, long_to_datetime
 
 FEW = 20
 """Fewer than one document in FEW matching, and facets look documents up one by one."""
@@ -65,6 +65,11 @@ class Columns:
         """Each document's date as Whoosh stores it (a long), None when undated."""
         dates, dated = column_values(self.reader, "date"), column_values(self.reader, "dated")
         return [when if has else None for when, has in zip(dates, dated, strict=True)]
+
+    @cached_property
+    def days(self) -> list[date | None]:
+        """Each document's day, None when undated."""
+        return [long_to_datetime(when).date() if when is not None else None for when in self.dates]
 
     @cached_property
     def _by_date(self) -> tuple[list[int], list[int]]:

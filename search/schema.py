@@ -21,7 +21,7 @@ from .documents import Article
 from .names import fold
 from .stories import bands
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 

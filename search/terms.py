@@ -29,8 +29,8 @@ SAMPLE = 200
 """Best-ranked matches read for the foreground."""
 MIN_DOCS = 2
 """A term must occur in at least this many sampled documents (fewer in a smaller sample)."""
-NAME_CANDIDATES = 40
-"""Names counted in the archive, the most frequent in the sample first."""
+NAME_CANDIDATES = 20
+"""Names counted in the archive (a phrase query each), the most frequent in the sample first."""
 
 _WORD = re.compile(TOKEN_PATTERN)
 K = TypeVar("K", str, tuple[str, ...])

@@ -13,9 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from whoosh.util.times import long_to_datetime
-
 from .columns import Columns
+from .errors import QueryError
 
 UNITS = ("day", "week", "month", "year")
 MAX_AUTO_PERIODS = 60
@@ -113,12 +112,15 @@ def timeline(
     """Count `matches` per period from the first to the last date (`span`
     fixes either end), against what the archive published: all of it, or the
     `universe` of documents (those of the outlets a request names)."""
-    days = {n: _day(columns.dates[n]) for n in matches}
+    if unit not in (*UNITS, "auto"):
+        raise QueryError(f"unknown period {unit!r}; use auto, {', '.join(UNITS)}")
+    all_days = columns.days
+    days = {n: all_days[n] for n in matches}
     dated = {n: day for n, day in days.items() if day is not None}
     first = span[0] or min(dated.values(), default=None)
     last = span[1] or max(dated.values(), default=None)
     if first is None or last is None:
-        return Timeline(unit if unit in UNITS else "year", by_outlet, (), (), len(days), len(days))
+        return Timeline(unit, by_outlet, (), (), len(days), len(days))
     unit = choose_unit(first, last) if unit == "auto" else unit
     outlet_of = _outlet_reader(columns, by_outlet)
     found = Counter((start_of(day, unit), outlet_of(n)) for n, day in dated.items())
@@ -133,10 +135,6 @@ def timeline(
     return Timeline(unit, by_outlet, periods, outlets, len(days), len(days) - len(dated))
 
 
-def _day(stamp: int | None) -> date | None:
-    return long_to_datetime(stamp).date() if stamp is not None else None
-
-
 def _outlet_reader(columns: Columns, by_outlet: bool) -> OutletOf:
     if not by_outlet:
         return lambda n: NO_OUTLET
@@ -149,9 +147,9 @@ def _published(
 ) -> Counter[tuple[date, str | None]]:
     """Documents per period (and outlet, when split) within the span."""
     published: Counter[tuple[date, str | None]] = Counter()
-    dates = columns.dates
+    days = columns.days
     for n in documents:
-        day = _day(dates[n])
+        day = days[n]
         if day is not None and span[0] <= day <= span[1]:
             published[start_of(day, unit), outlet_of(n)] += 1
     return published

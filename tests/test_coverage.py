@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from search import Archive, SearchRequest
+from search import Archive, QueryError, SearchRequest
 from search import searcher as searcher_module
 from search.timeline import choose_unit, following, label, start_of
 
@@ -121,6 +121,11 @@ def test_share_is_of_what_the_outlet_published(coverage: Archive) -> None:
     assert everything.periods[0].published == 4 and everything.periods[0].share == 0.75
 
 
+def test_an_unknown_period_is_refused(coverage: Archive) -> None:
+    with pytest.raises(QueryError, match="unknown period 'fortnight'"):
+        coverage.timeline(SearchRequest("gas"), "fortnight")
+
+
 def test_auto_unit_and_period_arithmetic() -> None:
     assert choose_unit(date(2024, 11, 1), date(2024, 11, 30)) == "day"
     assert choose_unit(date(2024, 1, 1), date(2024, 12, 31)) == "week"
@@ -226,6 +231,8 @@ def test_watch_commands(coverage: Archive, invoke: Invoke, tmp_path: Path) -> No
     assert listing.startswith("danube               gas --outlet 'Danube Daily'") and "3 matched" in listing
     assert json.loads(invoke("watch", "list", "--json").stdout)[0]["outlets"] == ["Danube Daily"]
     assert invoke("watch", "remove", "danube").stdout == "Removed the saved search 'danube'.\n"
+    invoke("watch", "add", "again", "gas")
+    assert json.loads(invoke("watch", "remove", "again", "--json").stdout)["query"] == "gas"
     assert invoke("watch", "list").stdout.startswith("No saved searches")
     missing = invoke("watch", "run", "danube")
     assert missing.exit_code == 1 and missing.stderr == "Error: no saved search named 'danube'; saved: none yet\n"
