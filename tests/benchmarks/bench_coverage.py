@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import WORDS, Row, _build_rows, _fts_build, _latencies, _make_archive, _print, _seconds  # noqa: E402
-from corpus import REUTERS, documents, stories  # noqa: E402
+from bench_scale import WORDS, Row, _build_rows, _fts_build, _latencies, _print, _seconds, archive_for  # noqa: E402
+from corpus import documents  # noqa: E402
 
 from search import Archive, SearchRequest  # noqa: E402
 from search.schema import news_analyzer  # noqa: E402
@@ -41,11 +41,7 @@ EXPORTED = "oil"
 
 def main() -> None:
     options = _options()
-    if not REUTERS.is_file():
-        sys.exit(f"skipped: {REUTERS} is not there")
-    home = options.work / f"archive-{options.docs}"
-    base = stories()
-    raw_bytes = _make_archive(home, options.docs, base)
+    home, base, raw_bytes = archive_for(options)
     rows: list[Row] = []
     if not (home / "index").is_dir():
         rows += _build_rows(home, options.docs, raw_bytes, None)

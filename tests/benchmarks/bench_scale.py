@@ -61,11 +61,7 @@ class Row:
 
 def main() -> None:
     options = _options()
-    if not REUTERS.is_file():
-        sys.exit(f"skipped: {REUTERS} is not there")
-    home = options.work / f"archive-{options.docs}"
-    base = stories()
-    raw_bytes = _make_archive(home, options.docs, base)
+    home, base, raw_bytes = archive_for(options)
     rows: list[Row] = []
     rows += _build_rows(home, options.docs, raw_bytes, options.workers)
     if options.build_only:
@@ -89,6 +85,15 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=None, help="passed to `search rebuild --workers`")
     parser.add_argument("--build-only", action="store_true", help="measure the rebuild alone (for large N)")
     return parser.parse_args()
+
+
+def archive_for(options: argparse.Namespace) -> tuple[Path, list[tuple[str, list[str]]], int]:
+    """The benchmark archive of `options.docs` documents, its base stories and its raw bytes."""
+    if not REUTERS.is_file():
+        sys.exit(f"skipped: {REUTERS} is not there")
+    home = options.work / f"archive-{options.docs}"
+    base = stories()
+    return home, base, _make_archive(home, options.docs, base)
 
 
 def _make_archive(home: Path, n: int, base: list[tuple[str, list[str]]]) -> int:
