@@ -164,10 +164,10 @@ def terms_lines(found: Characterisation, query: str) -> Iterator[str]:
         yield f"{heading:<34} {'in matches':>10} {'in archive':>10} {'score':>7}"
         if not rows:
             yield "  (none stands out)"
-        yield from (_term_row(row, found) for row in rows)
+        yield from (_term_row(row) for row in rows)
 
 
-def _term_row(row: Significant, found: Characterisation) -> str:
+def _term_row(row: Significant) -> str:
     return f"  {row.text[:32]:<32} {row.sample:>10} {row.archive:>10} {row.score:>7.3f}"
 
 
