@@ -11,12 +11,18 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Collection
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long, long_to_datetime
+
+_LENGTHS = [byte_to_length(n) for n in range(256)]
+"""Field lengths as Whoosh decodes its one-byte encoding of them."""
 
 FEW = 20
 """Fewer than one document in FEW matching, and facets look documents up one by one."""
@@ -40,9 +46,24 @@ def live_documents(reader: IndexReader) -> set[int] | range:
     return {offset + n for leaf, offset in reader.leaf_readers() for n in leaf.all_doc_ids()}
 
 
+def length_norms(lengths: list[int], k1: float, b: float, average: float) -> list[float]:
+    """k1 (1 - b + b len / avglen) of each document: BM25's length normalisation."""
+    return [k1 * ((1 - b) + b * _LENGTHS[length] / average) for length in lengths]
+
+
+def length_bytes(reader: IndexReader, field: str) -> list[int]:
+    """Each document's field length as Whoosh stores it (one byte), across segments."""
+    found: list[int] = []
+    for leaf, _ in reader.leaf_readers():
+        column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+        found += column if column is not None else [0] * leaf.doc_count_all()
+    return found
+
+
 class Columns:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
+        self._norms: dict[tuple[str, float, float, float], list[float]] = {}
 
     @cached_property
     def outlets(self) -> list[bytes]:
@@ -81,6 +102,20 @@ class Columns:
     def live(self) -> set[int] | range:
         return live_documents(self.reader)
 
+    @cached_property
+    def deleted(self) -> set[int]:
+        """The numbers of deleted documents (Whoosh keeps them until segments merge)."""
+        if not self.reader.has_deletions():
+            return set()
+        return set(range(self.reader.doc_count_all())) - set(self.live)
+
+    def length_norms(self, field: str, k1: float, b: float, average: float) -> list[float]:
+        """BM25's length normalisation of each document's `field`, computed once per parameters."""
+        key = (field, k1, b, average)
+        if key not in self._norms:
+            self._norms[key] = length_norms(length_bytes(self.reader, field), k1, b, average)
+        return self._norms[key]
+
     def dated_between(self, start: datetime | None, end: datetime | None) -> set[int]:
         """Documents dated from `start` to `end`, both included; either may be open."""
         dates, documents = self._by_date
@@ -88,7 +123,16 @@ class Columns:
         high = bisect_right(dates, datetime_to_long(end)) if end else len(dates)
         return set(documents[low:high])
 
-    def facets(self, documents: list[int]) -> tuple[Counter[bytes], Counter[bytes]]:
+    def dates_of(self, documents: Collection[int]) -> dict[int, int | None]:
+        """The dates of a few documents (or many) as `dates` gives them."""
+        if "dates" in self.__dict__ or len(documents) * FEW >= self.reader.doc_count_all():
+            dates = self.dates
+            return {n: dates[n] for n in documents}
+        when = self.reader.column_reader("date", translate=False)
+        dated = self.reader.column_reader("dated", translate=False)
+        return {n: when[n] if dated[n] else None for n in documents}
+
+    def facets(self, documents: Collection[int]) -> tuple[Counter[bytes], Counter[bytes]]:
         """How many of `documents` each outlet and each year has.
 
         A few documents are looked up one by one: reading whole columns costs
@@ -99,9 +143,4 @@ class Columns:
             years = self.reader.column_reader("year", translate=False)
         else:
             outlets, years = self.outlets, self.years
-        by_outlet: Counter[bytes] = Counter()
-        by_year: Counter[bytes] = Counter()
-        for n in documents:
-            by_outlet[outlets[n]] += 1
-            by_year[years[n]] += 1
-        return by_outlet, by_year
+        return Counter(map(outlets.__getitem__, documents)), Counter(map(years.__getitem__, documents))

@@ -6,26 +6,27 @@ the whole archive at a glance (`statistics`).
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from itertools import groupby, islice
+from itertools import islice
 from typing import Any
 
-from whoosh import collectors, scoring, sorting
 from whoosh import query as Q
+from whoosh import scoring
 from whoosh.analysis import Analyzer
 from whoosh.index import Index
-from whoosh.searching import Hit as WhooshHit
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 
 from .columns import Columns
 from .errors import UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, outlet_filter, parse_text
 from .schema import column_text
+from .scores import Scores, scores
 from .snippets import NO_SNIPPET, Snippet, snippet
 
 
@@ -150,15 +151,17 @@ def best(
 ) -> tuple[list[int], int, set[str]]:
     """The numbers of the `size` best matches, how many match in all, and
     the body terms the query matches."""
-    ordered, documents, query = _collect(searcher, request, aliases, columns or Columns(searcher.reader()), size)
-    return [docnum for _, docnum in ordered.top_n], len(documents), _body_terms(query, searcher)
+    columns = columns or Columns(searcher.reader())
+    found, query = _collect(searcher, request, aliases, columns)
+    ordered = _ordered(found, "relevance", size, columns)
+    return [docnum for docnum, _ in ordered], len(found), _body_terms(query, searcher)
 
 
 def matching(
     searcher: Searcher, request: SearchRequest, aliases: Aliases | None = None, columns: Columns | None = None
 ) -> list[int]:
-    """The numbers of every document a request matches, unranked."""
-    return _collect(searcher, request, aliases, columns or Columns(searcher.reader()), 1)[1]
+    """The numbers of every document a request matches, in order."""
+    return sorted(_collect(searcher, request, aliases, columns or Columns(searcher.reader()))[0])
 
 
 def _search(
@@ -171,65 +174,86 @@ def _search(
     only: set[int] | None = None,
 ) -> tuple[SearchResults, Iterator[Hit]]:
     columns = columns or Columns(searcher.reader())
-    ordered, documents, query = _collect(searcher, request, aliases, columns, ranked)
-    by_outlet, by_year = columns.facets(documents)
+    found, query = _collect(searcher, request, aliases, columns)
+    by_outlet, by_year = columns.facets(found)
     outlets, no_outlet = _counts(by_outlet)
     years, undated = _counts(by_year)
-    total = len(documents)
+    total = len(found)
     suggestion = suggest(searcher, request.text) if total < FEW_HITS and not request.bag_of_words else None
     results = SearchResults(request, total, (), outlets, years, no_outlet, undated, suggestion)
-    ranked_hits = _tie_broken(ordered, request.sort)
+    ordered: Iterable[tuple[int, float]] = _ordered(found, request.sort, ranked, columns)
     if only is not None:
-        ranked_hits = (hit for hit in ranked_hits if hit.docnum in only)
-    grouped = _grouped(searcher, ranked_hits, documents, request.collapse)
+        ordered = (item for item in ordered if item[0] in only)
+    grouped = _grouped(searcher, ordered, found, request.collapse)
     terms = _body_terms(query, searcher) if snippets else set()
     analyzer = searcher.schema["body"].analyzer if snippets else None
-    hits = (_hit(rank, hit, request.sort, terms, analyzer, also) for rank, (hit, also) in enumerate(grouped, 1))
+    score = request.sort == "relevance"
+    hits = (
+        _hit(rank, searcher.stored_fields(docnum), value if score else None, terms, analyzer, also)
+        for rank, ((docnum, value), also) in enumerate(grouped, 1)
+    )
     return results, hits
 
 
 def _collect(
-    searcher: Searcher, request: SearchRequest, aliases: Aliases | None, columns: Columns, ranked: int | None
-) -> tuple[Results, list[int], Q.Query]:
-    """The best `ranked` matches in order (all with None), every match's number, the query."""
+    searcher: Searcher, request: SearchRequest, aliases: Aliases | None, columns: Columns
+) -> tuple[Scores, Q.Query]:
+    """Every match the request allows, with its score; and the query."""
     query = parse_text(request, aliases)
-    allow = allowed(searcher, request, columns)
-    if allow is not None and not allow:  # Whoosh would read an empty filter as no filter
-        query = Q.NullQuery
-    every = _Every(_top(request, ranked))
-    chain = every if allow is None else collectors.FilterCollector(every, allow)
-    searcher.search_with_collector(query, chain, context=searcher.context(weighting=_weighting(request)))
-    return chain.results(), every.documents, query
+    return scores(searcher, query, _weighting(request), columns, allowed(searcher, request, columns)), query
 
 
-def _tie_broken(ordered: Results, sort: str) -> Iterator[WhooshHit]:
-    """Hits in order; by relevance, hits of equal score newest first."""
+def _ordered(found: Scores, sort: str, limit: int | None, columns: Columns) -> list[tuple[int, float]]:
+    """The first `limit` matches (all with None) and their scores, in order:
+    by relevance, equal scores (to six places) newest first; by date, dated
+    documents first whichever the direction."""
     if sort != "relevance":
-        yield from ordered
-        return
-    for _, tied in groupby(ordered, key=lambda hit: round(hit.score, 6)):
-        yield from sorted(tied, key=lambda hit: hit.get("date_text") or "", reverse=True)
+        dates, newest = columns.dates, sort == "newest"
+
+        def by_date(docnum: int) -> tuple[bool, int, int]:
+            when = dates[docnum]
+            return when is None, (-when if newest else when) if when is not None else 0, docnum
+
+        chosen = sorted(found, key=by_date) if limit is None else heapq.nsmallest(limit, found, key=by_date)
+        return [(docnum, found[docnum]) for docnum in chosen]
+    contenders = list(found) if limit is None else _contenders(found, limit)
+    known = columns.dates_of(contenders)
+
+    def by_score(docnum: int) -> tuple[float, bool, int, float, int]:
+        when = known[docnum]
+        return -round(found[docnum], 6), when is None, -(when or 0), -found[docnum], docnum
+
+    return [(docnum, found[docnum]) for docnum in sorted(contenders, key=by_score)[:limit]]
+
+
+def _contenders(found: Scores, limit: int) -> list[int]:
+    """The matches that can be among the best `limit`: scores within rounding of the limit-th."""
+    best = heapq.nlargest(limit, found.values())
+    if not best:
+        return []
+    cutoff = best[-1] - 1e-6
+    return [docnum for docnum, score in found.items() if score >= cutoff]
 
 
 def _grouped(
-    searcher: Searcher, hits: Iterator[WhooshHit], documents: list[int], collapse: bool
-) -> Iterator[tuple[WhooshHit, tuple[Also, ...]]]:
+    searcher: Searcher, ordered: Iterable[tuple[int, float]], found: Scores, collapse: bool
+) -> Iterator[tuple[tuple[int, float], tuple[Also, ...]]]:
     """Each hit with nothing else; or, collapsed, the best hit of each story
     with the story's other matching documents."""
     if not collapse:
-        yield from ((hit, ()) for hit in hits)
+        yield from ((item, ()) for item in ordered)
         return
     from .stories import Stories
 
-    stories, matched, shown = Stories(searcher), set(documents), set()
-    for hit in hits:
-        if hit.docnum in shown:
+    stories, shown = Stories(searcher), set()
+    for docnum, score in ordered:
+        if docnum in shown:
             continue
-        story = [n for n in stories.story(hit.docnum) if n in matched]
+        story = [n for n in stories.story(docnum) if n in found]
         shown.update(story)
-        others = (searcher.stored_fields(n) for n in story if n != hit.docnum)
+        others = (searcher.stored_fields(n) for n in story if n != docnum)
         also = (Also(f["id"], f.get("date_text"), f.get("outlet_name")) for f in others)
-        yield hit, tuple(sorted(also, key=lambda a: (a.date is None, a.date or "", a.doc_id)))
+        yield (docnum, score), tuple(sorted(also, key=lambda a: (a.date is None, a.date or "", a.doc_id)))
 
 
 def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
@@ -241,35 +265,6 @@ def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
     reader = searcher.reader()
     found = (term for leaf in query.leaves() for term in leaf.expanded_terms(reader, phrases=True))
     return {column_text(text) for field, text in found if field == "body"}
-
-
-class _Every(collectors.WrappingCollector):  # type: ignore[misc]
-    """Passes every match on to the top-N collector and keeps its number, for
-    the total and the facets (Whoosh's FacetCollector would instead sort
-    every match and look each one up in the columns again)."""
-
-    def prepare(self, top_searcher: Searcher, q: Q.Query, context: Any) -> None:
-        super().prepare(top_searcher, q, context)
-        self.documents: list[int] = []
-
-    def collect(self, sub_docnum: int) -> Any:
-        self.documents.append(self.offset + sub_docnum)
-        return self.child.collect(sub_docnum)
-
-
-def _top(request: SearchRequest, limit: int | None) -> collectors.Collector:
-    """Collects the best `limit` matches, or all of them with None."""
-    if request.sort == "relevance":
-        # Every match is visited for the counts, so no block-quality skipping,
-        # and no replacing of the matcher by one that drops documents that
-        # can no longer reach the top (Whoosh's default): both would
-        # undercount the total and the facets.
-        if limit is None:
-            return collectors.UnlimitedCollector()
-        return collectors.TopCollector(limit, usequality=False, replace=0)
-    # Dated documents first, whichever the direction; then by date.
-    order = [sorting.FieldFacet("dated", reverse=True), sorting.FieldFacet("date", reverse=request.sort == "newest")]
-    return collectors.SortingCollector(order, limit=limit)
 
 
 def allowed(searcher: Searcher, request: SearchRequest, columns: Columns) -> set[int] | None:
@@ -368,7 +363,7 @@ def similar(ix: Index, doc_id: str, limit: int) -> SearchResults:
         found = searcher.search(query, limit=limit, mask={docnum})
         terms = {word for word, _ in key_terms}
         analyzer = ix.schema["body"].analyzer
-        hits = tuple(_hit(rank, hit, "relevance", terms, analyzer) for rank, hit in enumerate(found, 1))
+        hits = tuple(_hit(rank, hit.fields(), hit.score, terms, analyzer) for rank, hit in enumerate(found, 1))
     outlets, no_outlet = _counts(Counter(hit.outlet for hit in hits))
     years, undated = _counts(Counter(hit.date[:4] if hit.date else None for hit in hits))
     request = SearchRequest(f"similar to {doc_id}", limit=limit)
@@ -380,10 +375,14 @@ SIMILAR_TERMS = 20
 
 
 def _hit(
-    rank: int, hit: WhooshHit, sort: str, terms: set[str], analyzer: Analyzer | None, also: tuple[Also, ...] = ()
+    rank: int,
+    fields: dict[str, Any],
+    score: float | None,
+    terms: set[str],
+    analyzer: Analyzer | None,
+    also: tuple[Also, ...] = (),
 ) -> Hit:
     """A hit as shown; without an analyzer, without a snippet."""
-    fields = hit.fields()
     return Hit(
         rank=rank,
         doc_id=fields["id"],
@@ -391,7 +390,7 @@ def _hit(
         date=fields.get("date_text"),
         outlet=fields.get("outlet_name"),
         url=fields.get("url"),
-        score=round(hit.score, 4) if sort == "relevance" and hit.score is not None else None,
+        score=round(score, 4) if score is not None else None,
         snippet=snippet(fields.get("body", ""), terms, analyzer) if analyzer else NO_SNIPPET,
         also=also,
     )

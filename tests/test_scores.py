@@ -1,0 +1,97 @@
+"""Scores read from posting blocks are Whoosh's own, match for match.
+
+Compared on an index of several segments with deleted documents (a build,
+an addition, edits and removals), for every kind of query the block reader
+handles and a few it hands to Whoosh.
+"""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.searching import Searcher
+
+from search import Archive
+from search.columns import Columns
+from search.query import SearchRequest, parse_text
+from search.scores import _Blocks, _whoosh_scores, scores
+from search.searcher import _weighting
+
+from .benchmarks.corpus import REUTERS, documents, write_archive
+
+QUERIES = [
+    "oil", "oil gas", "oil OR gas", "oil NOT opec", "oil ANDNOT gas", "oil ANDMAYBE gas", "oil^2 gas",
+    "title:oil", "(oil OR gas) AND price^0.5", "NOT oil", "oil OR NOT opec", "zzzunknown", "oil zzzunknown",
+]  # fmt: skip
+HANDED_TO_WHOOSH = ['"crude oil"', "pri*", "oil~", "outlet:reuters"]
+
+
+@pytest.fixture(scope="module")
+def segmented(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    """400 Reuters stories indexed, 100 more added, 10 edited and 5 removed."""
+    if not REUTERS.is_file():
+        pytest.skip("needs ../shared/dev/news")
+    home = tmp_path_factory.mktemp("segmented")
+    docs = list(documents(500))
+    write_archive(home, iter(docs[:400]))
+    archive = Archive(home)
+    archive.update(workers=1)
+    write_archive(home, iter(docs[400:]))
+    archive.update(workers=1)
+    files = sorted((home / "raw").rglob("*.txt"))
+    for path in files[:10]:
+        path.write_text(path.read_text("utf-8") + "\nOil and gas prices rose again.\n", "utf-8")
+    for path in files[10:15]:
+        path.unlink()
+    archive.update(workers=1)
+    return archive
+
+
+def _both(searcher: Searcher, text: str, archive: Archive) -> tuple[dict[int, float], dict[int, float]]:
+    request = SearchRequest(text)
+    query = parse_text(request, archive.aliases)
+    ours = scores(searcher, query, _weighting(request), Columns(searcher.reader()), None)
+    return ours, _whoosh_scores(searcher, query, _weighting(request), None)
+
+
+@pytest.mark.parametrize("text", QUERIES + HANDED_TO_WHOOSH)
+def test_block_scores_are_whooshs(segmented: Archive, text: str) -> None:
+    with segmented.store.open().searcher() as searcher:
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
+        ours, whooshs = _both(searcher, text, segmented)
+        assert ours.keys() == whooshs.keys()
+        assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_words_are_read_from_blocks(segmented: Archive, text: str) -> None:
+    """These are not quietly handed to Whoosh (which would also pass the test above)."""
+    with segmented.store.open().searcher() as searcher:
+        query = parse_text(SearchRequest(text), segmented.aliases)
+        blocks = _Blocks(searcher, _weighting(SearchRequest(text)), Columns(searcher.reader()))
+        assert blocks.scores(query) is not None
+    assert (
+        _Blocks(searcher, _weighting(SearchRequest()), Columns(searcher.reader())).scores(
+            parse_text(SearchRequest(HANDED_TO_WHOOSH[0]), segmented.aliases)
+        )
+        is None
+    )
+
+
+def test_scores_on_the_samples_match_whoosh(archive: Archive) -> None:
+    """A small index: rare words' postings are kept in the term index, not in blocks."""
+    with archive.store.open().searcher() as searcher:
+        for text in ["serbia", "vucic putin", "gas OR energy", "serbia NOT ukraine", "title:serbian"]:
+            ours, whooshs = _both(searcher, text, archive)
+            assert ours.keys() == whooshs.keys() and ours, text
+            assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
+
+
+def test_filters_keep_only_allowed_documents(archive: Archive) -> None:
+    with archive.store.open().searcher() as searcher:
+        request = SearchRequest("serbia")
+        query, columns = parse_text(request, archive.aliases), Columns(searcher.reader())
+        every = scores(searcher, query, _weighting(request), columns, None)
+        some = set(list(every)[:2])
+        assert scores(searcher, query, _weighting(request), columns, some).keys() == some
+        assert scores(searcher, query, _weighting(request), columns, set()) == {}
