@@ -9,6 +9,8 @@ matches. A searcher that stays open keeps them (`archive.Reading`).
 
 from __future__ import annotations
 
+import sys
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection
@@ -17,6 +19,7 @@ from functools import cached_property
 from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.columns import ColumnReader, NumericColumn, VarBytesColumn
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long, long_to_datetime
@@ -35,8 +38,27 @@ def column_values(reader: IndexReader, name: str) -> list[Any]:
     nothing for it)."""
     values: list[Any] = []
     for leaf, _ in reader.leaf_readers():
-        values += leaf.column_reader(name, translate=False)
+        values += _whole(leaf.column_reader(name, translate=False), leaf.doc_count_all())
     return values
+
+
+def _whole(column: ColumnReader, count: int) -> list[Any]:
+    """Every value of one segment's column, its bytes read at once.
+
+    Whoosh's readers read a value at a time (5 µs each: a second for three
+    columns of 100,000 documents, in every new process); the two layouts our
+    schema uses are read here whole (private parts of Whoosh 2.7.4, pinned).
+    """
+    if isinstance(column, NumericColumn.Reader):
+        values = array(column._typecode, column._dbfile.get(column._basepos, column._count * column._fixedlen))
+        if sys.byteorder == "little":
+            values.byteswap()  # Whoosh writes numbers big-endian
+        return values.tolist() + [column._default] * (count - column._count)
+    if isinstance(column, VarBytesColumn.Reader) and len(column._lengths) == count:
+        offsets, lengths = column._offsets, column._lengths
+        data = column._dbfile.get(column._basepos, offsets[-1] + lengths[-1]) if count else b""
+        return [data[offset : offset + length] for offset, length in zip(offsets, lengths, strict=True)]
+    return list(column)
 
 
 def live_documents(reader: IndexReader) -> set[int] | range:
@@ -56,7 +78,7 @@ def length_bytes(reader: IndexReader, field: str) -> list[int]:
     found: list[int] = []
     for leaf, _ in reader.leaf_readers():
         column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        found += column if column is not None else [0] * leaf.doc_count_all()
+        found += _whole(column, leaf.doc_count_all()) if column is not None else [0] * leaf.doc_count_all()
     return found
 
 
