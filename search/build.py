@@ -25,6 +25,7 @@ import pickle
 import shutil
 import signal
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -74,7 +75,7 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
             read: list[_ChunkRead] = _run(pool, steps, reads)
             built.skipped = [skip for chunk in read for skip in chunk.skipped]
             steps.add(len(built.skipped))  # never to be written
-            repeated = _repeated(read, rules.repeat_min_docs)
+            repeated = _Repeated(read, rules.repeat_min_docs)
             shares = [[chunk.spool for chunk in read[k::workers]] for k in range(workers)]
             writes = [(_write_part, parts / str(k), share, rules, repeated) for k, share in enumerate(shares)]
             written: list[tuple[Path, IndexReport]] = _run(pool, steps, writes)
@@ -95,11 +96,15 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
     return built
 
 
+KEY_BUCKETS = 256
+"""Line keys travel split by their first byte, to be counted a bucket at a time."""
+
+
 @dataclass
 class _ChunkRead:
     spool: Path
-    keys: array[int]
-    """The line keys of the chunk's documents, as 8-byte integers."""
+    keys: list[array[int]]
+    """The line keys of the chunk's documents, as 8-byte integers, by first byte."""
     skipped: list[Skipped]
 
 
@@ -115,10 +120,13 @@ def _read_chunk(spool: Path, files: list[SourceFile], rules: Rules) -> _ChunkRea
         _step()
     with open(spool, "wb") as handle:
         pickle.dump(prepared, handle, pickle.HIGHEST_PROTOCOL)
-    return _ChunkRead(spool, array("Q", (int(key, 16) for p in prepared for key in p.line_keys)), skipped)
+    keys = [array("Q") for _ in range(KEY_BUCKETS)]
+    for key in (int(key, 16) for p in prepared for key in p.line_keys):
+        keys[key >> 56].append(key)
+    return _ChunkRead(spool, keys, skipped)
 
 
-def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozenset[str]) -> tuple[Path, IndexReport]:
+def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: _Repeated) -> tuple[Path, IndexReport]:
     """Pass 2 on a share of the spool: clean each document and index it in a part of its own."""
     folder.mkdir(parents=True)
     part = IndexReport()
@@ -128,7 +136,7 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: frozen
             with open(spool, "rb") as handle:
                 prepared: list[Prepared] = pickle.load(handle)
             for document in prepared:
-                article = finish(document, rules, repeated.__contains__)
+                article = finish(document, rules, repeated.holds)
                 writer.add_document(**to_fields(article))
                 part.added.append(article.doc_id)
                 part.note(article)
@@ -148,16 +156,29 @@ def _no_gc() -> Iterator[None]:
         gc.enable()
 
 
-def _repeated(read: list[_ChunkRead], min_docs: int) -> frozenset[str]:
-    """The line keys carried by at least `min_docs` documents.
+class _Repeated:
+    """The line keys carried by at least `min_docs` documents, as a sorted array.
 
-    Arrays of 8-byte keys, sorted, hold far less than a Counter of every key
-    would: most lines of an archive occur once.
+    Most lines of an archive occur once, and the keys of 1,000,000 documents
+    are tens of millions: they are counted a bucket at a time (sorted as
+    Python ints, 40 bytes each, only a 256th of them at once), each chunk's
+    keys let go as they are counted, and what repeats is kept at 8 bytes a
+    key, in this process and in each writing worker.
     """
-    keys = array("Q")
-    for chunk in read:
-        keys.extend(chunk.keys)
-    return frozenset(f"{key:016x}" for key, run in groupby(sorted(keys)) if sum(1 for _ in run) >= min_docs)
+
+    def __init__(self, read: list[_ChunkRead], min_docs: int) -> None:
+        self.keys = array("Q")
+        for bucket in range(KEY_BUCKETS):
+            keys = array("Q")
+            for chunk in read:
+                keys.extend(chunk.keys[bucket])
+                chunk.keys[bucket] = array("Q")
+            self.keys.extend(key for key, run in groupby(sorted(keys)) if sum(1 for _ in run) >= min_docs)
+
+    def holds(self, key: str) -> bool:
+        value = int(key, 16)
+        at = bisect_left(self.keys, value)
+        return at < len(self.keys) and self.keys[at] == value
 
 
 def _gather(folder: Path, parts: list[Path]) -> None:
