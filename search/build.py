@@ -42,7 +42,7 @@ from whoosh.index import TOC
 from .documents import Skipped
 from .errors import IndexFailed, SourceError
 from .pipeline import Prepared, finish, prepare
-from .report import IndexReport
+from .report import IndexReport, Progress
 from .rules import Rules
 from .schema import build_schema, to_fields
 from .sources import SourceFile
@@ -52,9 +52,6 @@ CHUNK = 200
 WRITER_MB = 256
 """Memory for postings each writing worker holds before it sorts them to disk."""
 INDEX_NAME = "MAIN"  # Whoosh's default index name
-
-Progress = Callable[[int, int], None]
-"""Called with (steps done, steps in all): each file is read, then written."""
 
 
 def default_workers() -> int:

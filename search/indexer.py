@@ -16,23 +16,26 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.writing import IndexWriter
 
-from .build import Progress as Progress
-from .build import build, default_workers
 from .columns import column_values, live_documents
 from .documents import Article, Skipped
 from .errors import IndexFailed, SourceError
-from .pipeline import Prepared, finish, prepare
 from .report import IndexReport as IndexReport
+from .report import Progress as Progress
 from .rules import Rules
 from .schema import column_text, to_fields
 from .sources import SourceFile, scan, source_files
 from .store import IndexStore
+
+if (
+    TYPE_CHECKING
+):  # the parsers and cleaners are imported when a document is to be read: not to check an unchanged archive
+    from .pipeline import Prepared
 
 
 class Known(NamedTuple):
@@ -97,6 +100,8 @@ def _rebuild_locked(
     found, skipped = scan(raw_root)
     generation, _ = store.create_generation()
     try:
+        from .build import build, default_workers
+
         built = build(store.folder / generation, found, rules, workers or default_workers(), progress)
     except BaseException:
         shutil.rmtree(store.folder / generation, ignore_errors=True)
@@ -122,7 +127,7 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, on
         again = _holders(reader, counts.flipped(), known) - set(batch) - set(removed)
         holders, _ = source_files(raw_root, sorted(again))
         recleaned = _prepare_all(holders, rules, report, None)
-        articles = [finish(p, rules, counts.is_repeated) for p in (batch | recleaned).values()]
+        articles = _finish_all(batch | recleaned, rules, counts)
     _classify(report, articles, known, recleaned)
     report.removed = removed
     if articles or removed:
@@ -140,16 +145,25 @@ def _known(reader: IndexReader) -> dict[str, Known]:
         return {}
     ids, stamps, shas = (column_values(reader, name) for name in ("id", "stamp", "sha"))
     live = live_documents(reader)
-    return {
-        column_text(doc_id): Known(n, stamp, sha)
-        for n, (doc_id, stamp, sha) in enumerate(zip(ids, stamps, shas, strict=True))
-        if n in live
-    }
+    every = zip(map(column_text, ids), map(Known, range(len(ids)), stamps, shas), strict=True)
+    return dict(every) if isinstance(live, range) else {doc_id: k for doc_id, k in every if k.docnum in live}
+
+
+def _finish_all(prepared: dict[str, Prepared], rules: Rules, counts: Repetition) -> list[Article]:
+    if not prepared:
+        return []
+    from .pipeline import finish
+
+    return [finish(p, rules, counts.is_repeated) for p in prepared.values()]
 
 
 def _prepare_all(
     files: list[SourceFile], rules: Rules, report: IndexReport, progress: Progress | None
 ) -> dict[str, Prepared]:
+    if not files:
+        return {}
+    from .pipeline import prepare
+
     prepared: dict[str, Prepared] = {}
     for done, source in enumerate(files, 1):
         try:

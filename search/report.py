@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .documents import Article, Skipped
+
+Progress = Callable[[int, int], None]
+"""Called with (steps done, steps in all): in a build each file is read, then written."""
 
 
 @dataclass

@@ -9,10 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
 from pathlib import Path
-
-from bs4 import UnicodeDammit
+from typing import NamedTuple
 
 from .dates import parse_date
 from .documents import RawDocument, Sidecar, Skipped
@@ -30,9 +28,12 @@ a bigger file is a dump of many, and its first 8 MB are indexed (with a
 note in the report) rather than hold minutes of work and gigabytes."""
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    """A document file found under `raw/`, with a cheap change stamp."""
+class SourceFile(NamedTuple):
+    """A document file found under `raw/`, with a cheap change stamp.
+
+    (A tuple: a scan makes one per file, and a frozen dataclass takes three
+    times as long to make.)
+    """
 
     doc_id: str
     path: str | os.PathLike[str]
@@ -59,25 +60,26 @@ def scan(raw_root: Path) -> tuple[list[SourceFile], list[Skipped]]:
     skipped: list[Skipped] = []
     root = raw_root.resolve()
     _scan_folder(root, root, "", found, skipped)
-    found.sort(key=lambda source: source.doc_id)
+    found.sort()  # by id, the first field, unique
     return found, skipped
 
 
 def _scan_folder(root: Path, folder: Path, prefix: str, found: list[SourceFile], skipped: list[Skipped]) -> None:
     with os.scandir(folder) as listing:
-        entries = sorted(listing, key=lambda entry: entry.name)
+        entries = list(listing)  # put in order once, by `scan`
     names = {entry.name for entry in entries}
     for entry in entries:
         name, doc_id = entry.name, prefix + entry.name
         if name.startswith(".") or name.endswith(SIDECAR_SUFFIX):
             continue
+        link = entry.is_symlink()
         if entry.is_dir(follow_symlinks=False):
             _scan_folder(root, Path(entry.path), doc_id + "/", found, skipped)
-        elif entry.is_symlink() and entry.is_dir():
+        elif link and entry.is_dir():
             continue  # a link to a folder: never followed
         elif not is_document_name(name):
             skipped.append(Skipped(doc_id, NOT_A_DOCUMENT, failed=False))
-        elif entry.is_symlink() and not Path(entry.path).resolve().is_relative_to(root):
+        elif link and not Path(entry.path).resolve().is_relative_to(root):
             skipped.append(Skipped(doc_id, "a link to a file outside raw/", failed=False))
         else:
             try:
@@ -143,6 +145,8 @@ def read(source: SourceFile) -> RawDocument:
 
 def decode(data: bytes, is_html: bool) -> tuple[str, str]:
     """Text of raw bytes: UTF-8 when valid, else the declared or detected encoding."""
+    from bs4 import UnicodeDammit  # a sixth of a second to import: not for commands that read no document
+
     dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], is_html=is_html)
     if dammit.unicode_markup is None:
         return data.decode("utf-8", errors="replace"), "utf-8 (with errors replaced)"
