@@ -126,7 +126,7 @@ def _build_rows(home: Path, n: int, raw_bytes: int, workers: int | None) -> list
     return [
         Row("rebuild (clean + index)", f"{n / seconds:,.0f} docs/s", "", ""),
         Row("  time, raw MB/s", f"{seconds:,.1f} s, {raw_bytes / seconds / 1e6:.2f} MB/s", "", ""),
-        Row("  peak memory, all processes", f"{peak / 1e6:,.0f} MB", "", ""),
+        Row("  peak memory, all processes (PSS)", f"{peak / 1e6:,.0f} MB", "", ""),
         Row("  index size", f"{size / 1e6:,.0f} MB", "", ""),
     ]
 
@@ -135,28 +135,36 @@ def _peak_memory(process: subprocess.Popen[bytes]) -> int:
     """Wait for `process`; the most memory it and its children held at once (bytes)."""
     peak = 0
     while process.poll() is None:
-        peak = max(peak, _tree_rss(process.pid))
+        peak = max(peak, _tree_memory(process.pid))
         time.sleep(0.1)
     if process.returncode != 0:
         sys.exit(f"rebuild failed with exit code {process.returncode}")
     return peak
 
 
-def _tree_rss(root: int) -> int:
+def _tree_memory(root: int) -> int:
+    """Bytes `root` and its descendants hold, by proportional set size: the
+    workers are forked, and summing resident sizes would count every page
+    they share with the parent once per process."""
     parents: dict[int, int] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                parents[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
             except OSError:
                 continue
-            parents[int(entry)] = int(fields[1])
-            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
     tree = {root}
     for _ in range(3):
         tree |= {pid for pid, parent in parents.items() if parent in tree}
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sum(_pss(pid) for pid in tree)
+
+
+def _pss(pid: int) -> int:
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) * 1024 for line in lines if line.startswith("Pss:")), 0)
 
 
 def _add_row(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]], repeat: int) -> Row:
