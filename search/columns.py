@@ -62,10 +62,16 @@ def _whole(column: ColumnReader, count: int) -> list[Any]:
 
 
 def live_documents(reader: IndexReader) -> set[int] | range:
-    """The numbers of the documents not deleted, read segment by segment."""
+    """The numbers of the documents not deleted."""
     if not reader.has_deletions():
         return range(reader.doc_count_all())
-    return {offset + n for leaf, offset in reader.leaf_readers() for n in leaf.all_doc_ids()}
+    return set(range(reader.doc_count_all())) - deleted_documents(reader)
+
+
+def deleted_documents(reader: IndexReader) -> set[int]:
+    """The numbers of the deleted documents (Whoosh keeps them until segments merge), from each segment's list."""
+    leaves = ((leaf, offset) for leaf, offset in reader.leaf_readers() if leaf.has_deletions())
+    return {offset + n for leaf, offset in leaves for n in leaf.segment().deleted_docs()}
 
 
 def length_norms(lengths: list[int], k1: float, b: float, average: float) -> list[float]:
@@ -126,10 +132,7 @@ class Columns:
 
     @cached_property
     def deleted(self) -> set[int]:
-        """The numbers of deleted documents (Whoosh keeps them until segments merge)."""
-        if not self.reader.has_deletions():
-            return set()
-        return set(range(self.reader.doc_count_all())) - set(self.live)
+        return deleted_documents(self.reader)
 
     def length_norms(self, field: str, k1: float, b: float, average: float) -> list[float]:
         """BM25's length normalisation of each document's `field`, computed once per parameters."""

@@ -22,7 +22,7 @@ from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.writing import IndexWriter
 
-from .columns import column_values, live_documents
+from .columns import column_values, deleted_documents, live_documents
 from .documents import Article, Skipped
 from .errors import IndexFailed, SourceError
 from .report import IndexReport as IndexReport
@@ -116,7 +116,7 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, on
     found, skipped = scan(raw_root) if only is None else source_files(raw_root, only)
     report = IndexReport(skipped=skipped)
     with ix.reader() as reader:
-        known = _known(reader)
+        known = _known(reader) if only is None else _known_of(reader, _numbers(reader, only))
         stale = [f for f in found if f.doc_id not in known or known[f.doc_id].stamp != f.stamp.encode()]
         batch = _prepare_all(stale, rules, report, progress)
         removed = sorted(set(known) - {f.doc_id for f in found}) if only is None else []
@@ -124,8 +124,9 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, on
         counts = Repetition(
             reader, rules.repeat_min_docs, _stored_keys(reader, replaced), (p.line_keys for p in batch.values())
         )
-        again = _holders(reader, counts.flipped(), known) - set(batch) - set(removed)
-        holders, _ = source_files(raw_root, sorted(again))
+        held = _holders(reader, counts.flipped())
+        known |= held
+        holders, _ = source_files(raw_root, sorted(set(held) - set(batch) - set(removed)))
         recleaned = _prepare_all(holders, rules, report, None)
         articles = _finish_all(batch | recleaned, rules, counts)
     _classify(report, articles, known, recleaned)
@@ -147,6 +148,17 @@ def _known(reader: IndexReader) -> dict[str, Known]:
     live = live_documents(reader)
     every = zip(map(column_text, ids), map(Known, range(len(ids)), stamps, shas), strict=True)
     return dict(every) if isinstance(live, range) else {doc_id: k for doc_id, k in every if k.docnum in live}
+
+
+def _known_of(reader: IndexReader, docnums: Iterable[int]) -> dict[str, Known]:
+    """Id, change stamp and content hash of a few documents, looked up one by one."""
+    ids, stamps, shas = (reader.column_reader(name, translate=False) for name in ("id", "stamp", "sha"))
+    return {column_text(ids[n]): Known(n, stamps[n], shas[n]) for n in docnums}
+
+
+def _numbers(reader: IndexReader, doc_ids: list[str]) -> list[int]:
+    """The numbers of the live documents of given ids (for `add`: not every stamp of the index)."""
+    return [n for doc_id in doc_ids if ("id", doc_id) in reader for n in reader.postings("id", doc_id).all_ids()]
 
 
 def _finish_all(prepared: dict[str, Prepared], rules: Rules, counts: Repetition) -> list[Article]:
@@ -216,19 +228,13 @@ class Repetition:
 
 def _deleted_keys(reader: IndexReader) -> Counter[str]:
     """Line keys of the deleted documents not yet merged away, from their stored fields."""
-    live = live_documents(reader)
-    deleted = [n for n in range(reader.doc_count_all()) if n not in live]
-    return Counter(key for keys in _stored_keys(reader, deleted) for key in keys)
+    return Counter(key for keys in _stored_keys(reader, sorted(deleted_documents(reader))) for key in keys)
 
 
-def _holders(reader: IndexReader, keys: set[str], known: dict[str, Known]) -> set[str]:
-    """Ids of the live documents that carry any of `keys`."""
-    by_docnum = {k.docnum: doc_id for doc_id, k in known.items()}
-    holders: set[str] = set()
-    for key in keys:
-        if ("lines", key) in reader:
-            holders.update(by_docnum[n] for n in reader.postings("lines", key).all_ids() if n in by_docnum)
-    return holders
+def _holders(reader: IndexReader, keys: set[str]) -> dict[str, Known]:
+    """The live documents that carry any of `keys`."""
+    docnums = {n for key in keys if ("lines", key) in reader for n in reader.postings("lines", key).all_ids()}
+    return _known_of(reader, sorted(docnums))
 
 
 def _classify(

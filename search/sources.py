@@ -145,7 +145,11 @@ def read(source: SourceFile) -> RawDocument:
 
 def decode(data: bytes, is_html: bool) -> tuple[str, str]:
     """Text of raw bytes: UTF-8 when valid, else the declared or detected encoding."""
-    from bs4 import UnicodeDammit  # a sixth of a second to import: not for commands that read no document
+    try:
+        return data.decode("utf-8-sig"), "utf-8"  # what UnicodeDammit tries first, with no detector to set up
+    except UnicodeDecodeError:
+        pass
+    from bs4 import UnicodeDammit  # a sixth of a second to import: only for documents that need it
 
     dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], is_html=is_html)
     if dammit.unicode_markup is None:
