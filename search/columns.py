@@ -75,8 +75,10 @@ def deleted_documents(reader: IndexReader) -> set[int]:
 
 
 def length_norms(lengths: list[int], k1: float, b: float, average: float) -> list[float]:
-    """k1 (1 - b + b len / avglen) of each document: BM25's length normalisation."""
-    return [k1 * ((1 - b) + b * _LENGTHS[length] / average) for length in lengths]
+    """k1 (1 - b + b len / avglen) of each document: BM25's length normalisation,
+    of which there are 256 (a length is stored as one byte)."""
+    norms = [k1 * ((1 - b) + b * length / average) for length in _LENGTHS]
+    return list(map(norms.__getitem__, lengths))
 
 
 def length_bytes(reader: IndexReader, field: str) -> list[int]:

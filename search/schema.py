@@ -70,6 +70,12 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
             found = self._terms[word] = self._analyse(word)
         return found
 
+    def spans(self, text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """Each word's start, end and index terms: what snippets need, a third of
+        the cost of tokens."""
+        for match in _WORD.finditer(text):
+            yield match.start(), match.end(), self.terms(match.group().lower())
+
     def _analyse(self, word: str) -> tuple[str, ...]:
         if not word.isascii():
             word = unicodedata.normalize("NFKC", word)

@@ -17,7 +17,6 @@ from typing import Any
 
 from whoosh import query as Q
 from whoosh import scoring
-from whoosh.analysis import Analyzer
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
@@ -25,7 +24,7 @@ from .columns import Columns
 from .errors import UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, outlet_filter, parse_text
-from .schema import column_text
+from .schema import NewsAnalyzer, column_text
 from .scores import Scores, scores
 from .snippets import NO_SNIPPET, Snippet, snippet
 
@@ -379,7 +378,7 @@ def _hit(
     fields: dict[str, Any],
     score: float | None,
     terms: set[str],
-    analyzer: Analyzer | None,
+    analyzer: NewsAnalyzer | None,
     also: tuple[Also, ...] = (),
 ) -> Hit:
     """A hit as shown; without an analyzer, without a snippet."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from whoosh.analysis import Analyzer
+from .schema import NewsAnalyzer
 
 WIDTH = 200
 LEAD = 50
@@ -39,12 +39,12 @@ class _Match:
     term: str
 
 
-def snippet(body: str, terms: set[str], analyzer: Analyzer) -> Snippet:
+def snippet(body: str, terms: set[str], analyzer: NewsAnalyzer) -> Snippet:
     """The best passages of `body` for the analysed query `terms`."""
     matches = [
-        _Match(token.startchar, token.endchar, token.text)
-        for token in analyzer(body, chars=True, mode="index", removestops=False)
-        if token.text in terms
+        _Match(start, end, next(term for term in found if term in terms))
+        for start, end, found in analyzer.spans(body)
+        if not terms.isdisjoint(found)
     ]
     if not matches:
         return _lead(body)
