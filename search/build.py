@@ -67,14 +67,15 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
     built = IndexReport()
     try:
         spool.mkdir()
-        with _shared_with_workers(), _executor(workers, steps.shared) as pool:
+        with _pool(workers, steps.shared) as pool:
             reads = [(_read_chunk, spool / f"{n:06d}", chunk, rules) for n, chunk in enumerate(chunks)]
             read: list[_ChunkRead] = _run(pool, steps, reads)
-            built.skipped = [skip for chunk in read for skip in chunk.skipped]
-            steps.add(len(built.skipped))  # never to be written
-            repeated = _Repeated(read, rules.repeat_min_docs)
-            shares = [[chunk.spool for chunk in read[k::workers]] for k in range(workers)]
-            writes = [(_write_part, parts / str(k), share, rules, repeated) for k, share in enumerate(shares)]
+        built.skipped = [skip for chunk in read for skip in chunk.skipped]
+        steps.add(len(built.skipped))  # never to be written
+        repeated = _Repeated(read, rules.repeat_min_docs)
+        shares = [[chunk.spool for chunk in read[k::workers]] for k in range(workers)]
+        writes = [(_write_part, parts / str(k), share, rules, repeated) for k, share in enumerate(shares)]
+        with _pool(workers, steps.shared) as pool:  # new workers, with none of the first pass's memory
             written: list[tuple[Path, IndexReport]] = _run(pool, steps, writes)
         _gather(folder, [part for part, _ in written])
     except BrokenProcessPool as exc:
@@ -142,18 +143,6 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: _Repea
 
 
 @contextmanager
-def _shared_with_workers() -> Iterator[None]:
-    """Leaves what this process holds (the list of files: 300 MB for a
-    million) out of the forked workers' cycle collections, which would
-    otherwise touch, and so copy into each worker, every page of it."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-@contextmanager
 def _no_gc() -> Iterator[None]:
     """Whoosh holds a part's postings as millions of small tuples, and the
     cycle collector would walk them over and over: 15 % of writing time.
@@ -163,6 +152,10 @@ def _no_gc() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+_COUNTED = array("Q")
+"""What a chunk holds of a bucket of keys once it is counted."""
 
 
 class _Repeated:
@@ -181,7 +174,7 @@ class _Repeated:
             keys = array("Q")
             for chunk in read:
                 keys.extend(chunk.keys[bucket])
-                chunk.keys[bucket] = array("Q")
+                chunk.keys[bucket] = _COUNTED
             self.keys.extend(key for key, run in groupby(sorted(keys)) if sum(1 for _ in run) >= min_docs)
 
     def holds(self, key: str) -> bool:
@@ -259,11 +252,26 @@ def _run(pool: Executor, steps: _Steps, calls: list[tuple[Any, ...]]) -> list[An
     return [future.result() for future in futures]
 
 
-def _executor(workers: int, counter: Any) -> Executor:
+@contextmanager
+def _pool(workers: int, counter: Any) -> Iterator[Executor]:
+    """Worker processes, forked; or this process alone for one worker.
+
+    What this process holds (the list of files: 300 MB for a million) is
+    left out of the workers' cycle collections, which would otherwise touch,
+    and so copy into each worker, every page of it.
+    """
     if workers == 1:
-        return _InProcess()
+        yield _InProcess()
+        return
     context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(counter, os.getpid()))
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_start_worker, initargs=(counter, os.getpid())
+        ) as pool:
+            yield pool
+    finally:
+        gc.unfreeze()
 
 
 class _InProcess(Executor):
