@@ -17,6 +17,7 @@ is pinned (it is the last release).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from whoosh import collectors, scoring
@@ -135,7 +136,7 @@ class _Blocks:
         return found
 
 
-def _postings(reader: IndexReader, field: str, text: bytes) -> Any:
+def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[tuple[list[int], Sequence[float]]]:
     """(document numbers, term frequencies) of each posting block of a term, across segments."""
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
@@ -155,6 +156,7 @@ def _postings(reader: IndexReader, field: str, text: bytes) -> Any:
 
 
 def _one_by_one(matcher: Any) -> list[tuple[int, float]]:
+    """(document number, term frequency) of each posting of a matcher that has no blocks."""
     pairs = []
     while matcher.is_active():
         pairs.append((matcher.id(), matcher.weight()))
