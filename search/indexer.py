@@ -32,9 +32,8 @@ from .schema import column_text, to_fields
 from .sources import SourceFile, scan, source_files
 from .store import IndexStore
 
-if (
-    TYPE_CHECKING
-):  # the parsers and cleaners are imported when a document is to be read: not to check an unchanged archive
+# The parsers and cleaners are imported when a document is to be read, not to check an unchanged archive.
+if TYPE_CHECKING:
     from .pipeline import Prepared
 
 

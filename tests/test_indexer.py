@@ -35,6 +35,14 @@ def danube(raw: Path, n: int, extra: str = "") -> Path:
     return path
 
 
+def test_an_update_of_some_documents_replaces_them(archive: Archive) -> None:
+    """`add` indexes only what it names, looking those documents up by id (not every stamp of the index)."""
+    (archive.raw_dir / "003_c724ab5fffc3b5c0.txt").write_text("date 2024-10-21 Vucic spoke about the zeppelin.")
+    report = archive.update(only=["003_c724ab5fffc3b5c0.txt", "004_c9068389083bc5e7.txt"])
+    assert (report.added, report.updated, report.documents) == ([], ["003_c724ab5fffc3b5c0.txt"], 5)
+    assert [hit.doc_id for hit in archive.search("zeppelin").hits] == ["003_c724ab5fffc3b5c0.txt"]
+
+
 def test_first_update_builds_the_index(home: Path) -> None:
     report = Archive(home).update()
     assert report.rebuilt and len(report.added) == 5 and report.documents == 5
