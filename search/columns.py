@@ -28,7 +28,7 @@ _LENGTHS = [byte_to_length(n) for n in range(256)]
 """Field lengths as Whoosh decodes its one-byte encoding of them."""
 
 FEW = 20
-"""Fewer than one document in FEW matching, and facets look documents up one by one."""
+"""Fewer than one document in FEW asked for, and columns not yet read are looked up one by one."""
 
 
 def column_values(reader: IndexReader, name: str) -> list[Any]:
@@ -150,9 +150,15 @@ class Columns:
         high = bisect_right(dates, datetime_to_long(end)) if end else len(dates)
         return set(documents[low:high])
 
+    def _one_by_one(self, documents: Collection[int], column: str) -> bool:
+        """Whether to look `documents` up one by one rather than read the whole
+        `column` (a cached property): for a few, when it is not read yet. Reading
+        whole columns costs a query in a new process more than the query itself."""
+        return column not in self.__dict__ and len(documents) * FEW < self.reader.doc_count_all()
+
     def dates_of(self, documents: Collection[int]) -> dict[int, int | None]:
         """The dates of a few documents (or many) as `dates` gives them."""
-        if "dates" in self.__dict__ or len(documents) * FEW >= self.reader.doc_count_all():
+        if not self._one_by_one(documents, "dates"):
             dates = self.dates
             return {n: dates[n] for n in documents}
         when = self.reader.column_reader("date", translate=False)
@@ -160,12 +166,8 @@ class Columns:
         return {n: when[n] if dated[n] else None for n in documents}
 
     def facets(self, documents: Collection[int]) -> tuple[Counter[bytes], Counter[bytes]]:
-        """How many of `documents` each outlet and each year has.
-
-        A few documents are looked up one by one: reading whole columns costs
-        a query in a new process more than the query itself.
-        """
-        if "outlets" not in self.__dict__ and len(documents) * FEW < self.reader.doc_count_all():
+        """How many of `documents` each outlet and each year has."""
+        if self._one_by_one(documents, "outlets"):
             outlets = self.reader.column_reader("outlet_name", translate=False)
             years = self.reader.column_reader("year", translate=False)
         else:
