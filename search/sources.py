@@ -31,8 +31,8 @@ note in the report) rather than hold minutes of work and gigabytes."""
 class SourceFile(NamedTuple):
     """A document file found under `raw/`, with a cheap change stamp.
 
-    (A tuple: a scan makes one per file, and a frozen dataclass takes three
-    times as long to make.)
+    (A tuple: a scan makes one per file, and a frozen dataclass takes twice
+    as long to make: 1.5 µs against 0.8.)
     """
 
     doc_id: str
