@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_scale import WORDS, Row, _build_rows, _fts_build, _latencies, _print, _seconds, archive_for  # noqa: E402
+from bench_scale import _ENV, WORDS, Row, _build_rows, _fts_build, _latencies, _print, _seconds, archive_for  # noqa: E402
 from corpus import documents  # noqa: E402
 
 from search import Archive, SearchRequest  # noqa: E402
@@ -85,7 +85,9 @@ def _export_rows(home: Path, fts: Path) -> list[Row]:
     for form in ("jsonl", "csv", "trec"):
         command = [sys.executable, "-m", "search", "--home", str(home), "query", EXPORTED, "--format", form]
         started = time.perf_counter()
-        timed = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, check=True)
+        timed = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, check=True, env=_ENV
+        )
         seconds = time.perf_counter() - started
         hits = timed.stdout.count("\n") - (form == "csv")
         peak = int(timed.stderr.strip().splitlines()[-1]) / 1024
