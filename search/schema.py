@@ -21,7 +21,7 @@ from .documents import Article
 from .names import fold
 from .stories import bands
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 
@@ -132,6 +132,12 @@ def news_analyzer(variants: bool = True) -> NewsAnalyzer:
 
 
 TEXT_FIELDS = ("title", "body", "outlet", "author")
+COUNTS = {"body": "body_counts"}
+"""A field whose postings are also kept without positions, and that twin.
+Word queries are scored from the twin, phrases from the field: Whoosh
+pickles a posting block's positions with its documents and frequencies, and
+unpickling them is nine tenths of reading a block (124 µs against 7 for a
+block of `body`; Lucene keeps positions in a file of their own for this)."""
 
 
 @cache
@@ -150,6 +156,7 @@ def build_schema() -> Schema:
         id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=text, stored=True),
         body=TEXT(analyzer=text, stored=True),
+        body_counts=_counts(text),
         outlet=TEXT(analyzer=text),
         outlet_name=ID(stored=True, sortable=True),
         outlet_key=ID,
@@ -165,6 +172,13 @@ def build_schema() -> Schema:
         lines=KEYWORD(stored=True),
         story=KEYWORD,
     )
+
+
+def _counts(analyzer: NewsAnalyzer) -> TEXT:
+    """A twin in COUNTS: frequencies without positions, no lengths of its own (the field's are used)."""
+    twin = TEXT(analyzer=analyzer, phrase=False)
+    twin.scorable = False
+    return twin
 
 
 def column_text(value: bytes | str) -> str:
@@ -183,6 +197,7 @@ def to_fields(article: Article) -> dict[str, Any]:
         "id": article.doc_id,
         "title": article.title or "",
         "body": article.body,
+        "body_counts": article.body,
         "date_source": article.date_source,
         "dated": 1 if article.date else 0,
         "stamp": article.stamp.encode(),
