@@ -5,8 +5,12 @@ clean (boilerplate out) -> metadata (title, date, outlet) -> indexer ->
 query -> searcher (hits and facets) -> render. `Archive` ties them together.
 """
 
-from .archive import AddReport, Archive
-from .errors import (
+from .whoosh_startup import import_whoosh
+
+import_whoosh()  # before any other module imports Whoosh
+
+from .archive import AddReport, Archive  # noqa: E402
+from .errors import (  # noqa: E402
     ArchiveError,
     IndexFailed,
     IndexLocked,
@@ -17,8 +21,8 @@ from .errors import (
     SourceError,
     UnknownDocument,
 )
-from .query import Ranking, SearchRequest
-from .searcher import Hit, SearchResults, Statistics, StoredDocument
+from .query import Ranking, SearchRequest  # noqa: E402
+from .searcher import Hit, SearchResults, Statistics, StoredDocument  # noqa: E402
 
 __all__ = [
     "AddReport",

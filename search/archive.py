@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .columns import Columns
-from .documents import Skipped
 from .errors import ArchiveError, SourceError, UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, load_aliases
@@ -49,7 +48,7 @@ from .watches import Watch, Watches, key
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
 
-    from .documents import Article
+    from .documents import Article, Skipped
     from .export import ExportReport
     from .indexer import IndexReport, Progress
     from .rules import Rules
@@ -148,6 +147,7 @@ class Archive:
         self, paths: list[Path], metadata: dict[str, str] | None = None, progress: Progress | None = None
     ) -> AddReport:
         """Copy files (or a folder's documents) into raw/, note their metadata, index them."""
+        from .documents import Skipped
         from .sources import NOT_A_DOCUMENT, is_document_name, parse_sidecar, write_sidecar
 
         metadata = {k: v for k, v in (metadata or {}).items() if v}
@@ -189,6 +189,8 @@ class Archive:
             report.already_there.append(doc_id)
             return target
         if target.exists():
+            from .documents import Skipped
+
             report.refused.append(
                 Skipped(str(source), f"raw/{doc_id} exists with other content; rename the file to add it")
             )

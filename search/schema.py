@@ -10,18 +10,20 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
-from whoosh.columns import NumericColumn, VarBytesColumn
+from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import stemmer_for_language
 
-from .documents import Article
 from .names import fold
 from .stories import bands
 
-SCHEMA_VERSION = 8
+if TYPE_CHECKING:
+    from .documents import Article
+
+SCHEMA_VERSION = 9
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 
@@ -70,11 +72,21 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
             found = self._terms[word] = self._analyse(word)
         return found
 
-    def spans(self, text: str) -> Iterator[tuple[int, int, tuple[str, ...]]]:
-        """Each word's start, end and index terms: what snippets need, a third of
-        the cost of tokens."""
+    def spans(self, text: str, among: set[str]) -> Iterator[tuple[int, int, tuple[str, ...]]]:
+        """Each word that has one of the terms `among`: its start, end and index
+        terms (what snippets need, a third of the cost of tokens).
+
+        Stemming changes only the end of a word, so an ASCII word whose first
+        letter begins none of `among` is passed over unanalysed: a query in a
+        new process, whose cache is empty, then stems a tenth of the words.
+        """
+        initials = {term[0] for term in among}
         for match in _WORD.finditer(text):
-            yield match.start(), match.end(), self.terms(match.group().lower())
+            word = match.group().lower()
+            if word[0] in initials or not word.isascii():
+                terms = self.terms(word)
+                if not among.isdisjoint(terms):
+                    yield match.start(), match.end(), terms
 
     def _analyse(self, word: str) -> tuple[str, ...]:
         if not word.isascii():
@@ -132,12 +144,20 @@ def news_analyzer(variants: bool = True) -> NewsAnalyzer:
 
 
 TEXT_FIELDS = ("title", "body", "outlet", "author")
-COUNTS = {"body": "body_counts"}
-"""A field whose postings are also kept without positions, and that twin.
+COUNTS = {"title": "title_counts", "body": "body_counts"}
+"""Fields whose postings are also kept without positions, and their twins.
 Word queries are scored from the twin, phrases from the field: Whoosh
 pickles a posting block's positions with its documents and frequencies, and
 unpickling them is nine tenths of reading a block (124 µs against 7 for a
 block of `body`; Lucene keeps positions in a file of their own for this)."""
+
+
+FACET = RefBytesColumn()
+"""The column of a field counted as a facet (outlet, year): each distinct
+value stored once per segment and each document's as a one- or two-byte
+reference, so a new process reads a whole column in a millisecond instead
+of slicing 100,000 values (40 ms at 100k). At most 65,535 distinct values in
+one segment: outlets and years are far fewer."""
 
 
 @cache
@@ -156,16 +176,17 @@ def build_schema() -> Schema:
         id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=text, stored=True),
         body=TEXT(analyzer=text, stored=True),
+        title_counts=_counts(text),
         body_counts=_counts(text),
         outlet=TEXT(analyzer=text),
-        outlet_name=ID(stored=True, sortable=True),
+        outlet_name=ID(stored=True, sortable=FACET),
         outlet_key=ID,
         author=TEXT(analyzer=text, stored=True),
         url=ID(stored=True),
         date=DATETIME(sortable=True),
         date_text=STORED,
         dated=COLUMN(NumericColumn("B")),
-        year=ID(sortable=True),
+        year=ID(sortable=FACET),
         date_source=ID(stored=True),
         stamp=COLUMN(VarBytesColumn()),
         sha=COLUMN(VarBytesColumn()),
@@ -197,7 +218,6 @@ def to_fields(article: Article) -> dict[str, Any]:
         "id": article.doc_id,
         "title": article.title or "",
         "body": article.body,
-        "body_counts": article.body,
         "date_source": article.date_source,
         "dated": 1 if article.date else 0,
         "stamp": article.stamp.encode(),
@@ -205,6 +225,7 @@ def to_fields(article: Article) -> dict[str, Any]:
         "lines": " ".join(article.line_keys),
         "story": " ".join(bands(article.body)),
     }
+    fields |= {twin: fields[field] for field, twin in COUNTS.items()}
     if article.outlet:
         fields |= {"outlet": article.outlet, "outlet_name": article.outlet, "outlet_key": outlet_key(article.outlet)}
     if article.date:

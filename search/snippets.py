@@ -43,8 +43,7 @@ def snippet(body: str, terms: set[str], analyzer: NewsAnalyzer) -> Snippet:
     """The best passages of `body` for the analysed query `terms`."""
     matches = [
         _Match(start, end, next(term for term in found if term in terms))
-        for start, end, found in analyzer.spans(body)
-        if not terms.isdisjoint(found)
+        for start, end, found in analyzer.spans(body, terms)
     ]
     if not matches:
         return _lead(body)

@@ -1,4 +1,5 @@
-"""Fixtures: a real archive folder with the shipped samples, and a CLI runner."""
+"""Fixtures: a real archive folder with the shipped samples, one of several
+segments made of Reuters stories, and a CLI runner."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from click.testing import CliRunner, Result
 
 from search import Archive
 from search.cli import cli
+
+from .benchmarks.corpus import REUTERS, documents, write_archive
 
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT / "raw"
@@ -35,6 +38,30 @@ def archive(home: Path) -> Archive:
 def empty_home(tmp_path: Path) -> Path:
     (tmp_path / "raw").mkdir()
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def segmented(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    """400 Reuters stories indexed, 100 more and two undated notes of no outlet
+    added, 10 stories edited and 5 removed: several segments, deleted documents."""
+    if not REUTERS.is_file():
+        pytest.skip("needs ../shared/dev/news")
+    home = tmp_path_factory.mktemp("segmented")
+    docs = list(documents(500))
+    write_archive(home, iter(docs[:400]))
+    archive = Archive(home)
+    archive.update(workers=1)
+    write_archive(home, iter(docs[400:]))
+    for n in (1, 2):
+        write(home / "raw" / "notes" / f"note-{n}.txt", f"Oil note {n}\n\nOil stocks were counted again by the desk.\n")
+    archive.update(workers=1)
+    files = sorted((home / "raw").rglob("doc-*.txt"))
+    for path in files[:10]:
+        path.write_text(path.read_text("utf-8") + "\nOil and gas prices rose again.\n", "utf-8")
+    for path in files[10:15]:
+        path.unlink()
+    archive.update(workers=1)
+    return archive
 
 
 Invoke = Callable[..., Result]

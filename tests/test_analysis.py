@@ -51,15 +51,31 @@ def _same(text: str) -> None:
     assert all(t[0] == text[t[2] : t[3]].lower() for t in everything if t[4])
 
 
+def _same_spans(text: str) -> None:
+    """`spans` finds, for any terms asked, the words whose analysis has one of them."""
+    words: dict[tuple[int, int], tuple[str, ...]] = {}
+    for token in news_analyzer()(text, chars=True):
+        words[token.startchar, token.endchar] = (*words.get((token.startchar, token.endchar), ()), token.text)
+    for term in {term for terms in words.values() for term in terms}:
+        expected = [(start, end, terms) for (start, end), terms in words.items() if term in terms]
+        assert list(news_analyzer().spans(text, {term, "zzz"})) == expected, term
+
+
 def test_same_terms_and_positions_on_the_samples() -> None:
     for path in SAMPLES.glob("*.*"):
         _same(path.read_text("utf-8", errors="replace"))
+
+
+def test_spans_on_the_samples() -> None:
+    for path in SAMPLES.glob("*.*"):
+        _same_spans(path.read_text("utf-8", errors="replace")[:20_000])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("aeiouyAE ščćžđ ЂПутинвс .,'’ﬁＡ1\n-"), max_size=80))
 def test_same_terms_and_positions_on_any_text(text: str) -> None:
     _same(text)
+    _same_spans(text)
 
 
 def test_the_cache_is_not_pickled_into_the_index() -> None:

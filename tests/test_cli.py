@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from search import Archive
 from search.cli import cli
 
 from .conftest import FIXTURES, Invoke, write
@@ -219,6 +220,26 @@ def test_python_dash_m_and_the_console_script(home: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["total"] == 2
+
+
+QUERY_IN_A_NEW_PROCESS = """
+import sys, urllib.parse
+from search.cli import cli
+cli(["--home", sys.argv[1], "query", "lavrov"], standalone_mode=False)
+print(",".join(m for m in ("urllib.request", "bs4", "search.documents", "search.build") if m in sys.modules))
+import urllib.request, whoosh.compat
+print(urllib.request.urlopen.__module__, whoosh.compat.urlretrieve is not None)
+"""
+
+
+def test_a_query_imports_only_what_it_needs(archive: Archive) -> None:
+    """What a new process imports is most of a query's time (README, "Speed at archive scale")."""
+    result = subprocess.run(
+        [sys.executable, "-c", QUERY_IN_A_NEW_PROCESS, str(archive.home)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    *_, imported, later = result.stdout.splitlines()
+    assert imported == "" and later == "urllib.request True"
 
 
 def test_add_onto_a_broken_sidecar_is_one_line_and_keeps_it(invoke: Invoke, home: Path) -> None:

@@ -16,34 +16,11 @@ from search.query import SearchRequest, parse_text
 from search.scores import _Blocks, _whoosh_scores, scores
 from search.searcher import _weighting
 
-from .benchmarks.corpus import REUTERS, documents, write_archive
-
 QUERIES = [
     "oil", "oil gas", "oil OR gas", "oil NOT opec", "oil ANDNOT gas", "oil ANDMAYBE gas", "oil^2 gas",
     "title:oil", "(oil OR gas) AND price^0.5", "NOT oil", "oil OR NOT opec", "zzzunknown", "oil zzzunknown",
 ]  # fmt: skip
 HANDED_TO_WHOOSH = ['"crude oil"', "pri*", "oil~", "outlet:reuters"]
-
-
-@pytest.fixture(scope="module")
-def segmented(tmp_path_factory: pytest.TempPathFactory) -> Archive:
-    """400 Reuters stories indexed, 100 more added, 10 edited and 5 removed."""
-    if not REUTERS.is_file():
-        pytest.skip("needs ../shared/dev/news")
-    home = tmp_path_factory.mktemp("segmented")
-    docs = list(documents(500))
-    write_archive(home, iter(docs[:400]))
-    archive = Archive(home)
-    archive.update(workers=1)
-    write_archive(home, iter(docs[400:]))
-    archive.update(workers=1)
-    files = sorted((home / "raw").rglob("*.txt"))
-    for path in files[:10]:
-        path.write_text(path.read_text("utf-8") + "\nOil and gas prices rose again.\n", "utf-8")
-    for path in files[10:15]:
-        path.unlink()
-    archive.update(workers=1)
-    return archive
 
 
 def _both(searcher: Searcher, text: str, archive: Archive) -> tuple[dict[int, float], dict[int, float]]:

@@ -1,0 +1,89 @@
+"""Columns read whole give what Whoosh's own readers give, document by document.
+
+On an index of several segments with deleted documents and undated
+documents of no outlet, for every access path: a first date range (a scan)
+and later ones (a bisection of the sorted dates), few dates looked up one by
+one and many read whole.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+import pytest
+from whoosh.reading import IndexReader
+from whoosh.util.times import datetime_to_long
+
+from search import Archive
+from search.columns import Columns, live_documents
+
+RANGES = [
+    (datetime(2005, 1, 1), datetime(2009, 12, 31, 23, 59)),
+    (None, datetime(2003, 6, 30)),
+    (datetime(2020, 1, 1), None),
+    (None, None),
+    (datetime(2030, 1, 1), None),
+]
+
+
+def _whooshs(reader: IndexReader, name: str) -> list[object]:
+    column = reader.column_reader(name, translate=False)
+    return [column[n] for n in range(reader.doc_count_all())]
+
+
+def _dated(reader: IndexReader, start: datetime | None, end: datetime | None) -> set[int]:
+    low, high = datetime_to_long(start) if start else 0, datetime_to_long(end) if end else 2**64
+    dated = zip(_whooshs(reader, "date"), _whooshs(reader, "dated"), strict=True)
+    return {n for n, (when, has) in enumerate(dated) if has and low <= int(when) <= high}  # type: ignore[call-overload]
+
+
+def _undated(reader: IndexReader) -> set[int]:
+    return {n for n, has in enumerate(_whooshs(reader, "dated")) if not has}
+
+
+def test_the_index_has_what_these_tests_need(segmented: Archive) -> None:
+    with segmented.store.open().searcher() as searcher:
+        reader = searcher.reader()
+        assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
+        assert len(_undated(reader)) == 2 and b"" in _whooshs(reader, "outlet_name")
+
+
+def test_whole_columns_are_whooshs(segmented: Archive) -> None:
+    with segmented.store.open().searcher() as searcher:
+        reader, columns = searcher.reader(), Columns(searcher.reader())
+        assert columns.outlets == _whooshs(reader, "outlet_name")
+        assert columns.years == _whooshs(reader, "year")
+        assert columns.ids == _whooshs(reader, "id")
+        undated = _undated(reader)
+        assert columns.dates == [None if n in undated else when for n, when in enumerate(_whooshs(reader, "date"))]
+
+
+def test_facets_count_the_documents_given(segmented: Archive) -> None:
+    with segmented.store.open().searcher() as searcher:
+        reader = searcher.reader()
+        some = set(sorted(live_documents(reader))[::7]) | _undated(reader)
+        outlets, years = Columns(reader).facets(some)
+        assert outlets == Counter(_whooshs(reader, "outlet_name")[n] for n in some)
+        assert years == Counter(_whooshs(reader, "year")[n] for n in some)
+        assert outlets[b""] >= 2 and years[b""] >= 2
+
+
+@pytest.mark.parametrize("first", range(len(RANGES)))
+def test_date_ranges_scanned_then_bisected(segmented: Archive, first: int) -> None:
+    """Whichever range comes first (the scan), it and every later one (bisections) are right."""
+    with segmented.store.open().searcher() as searcher:
+        reader, columns = searcher.reader(), Columns(searcher.reader())
+        for start, end in RANGES[first:] + RANGES[:first]:
+            assert columns.dated_between(start, end) == _dated(reader, start, end), (start, end)
+        assert "_by_date" in columns.__dict__
+
+
+def test_dates_of_few_and_many(segmented: Archive) -> None:
+    with segmented.store.open().searcher() as searcher:
+        reader = searcher.reader()
+        every = list(range(reader.doc_count_all()))
+        few = every[:3] + sorted(_undated(reader))
+        expected = Columns(reader).dates
+        assert Columns(reader).dates_of(few) == {n: expected[n] for n in few}
+        assert Columns(reader).dates_of(every) == dict(enumerate(expected))
