@@ -119,8 +119,17 @@ def _cut_suffixes(draft: Draft, ctx: Context) -> Draft:
 
 
 def drop_repeated(draft: Draft, ctx: Context) -> Draft:
-    """Drop lines that recur word for word across the outlet's documents."""
-    return draft.drop(lambda _, line: "repeated in the outlet" if ctx.is_repeated(line.key) else None)
+    """Drop lines that recur word for word across the outlet's documents,
+    except datelines above the first paragraph: an outlet that publishes three
+    articles a day dates them alike, and they would all lose their date."""
+    first_paragraph = _first_paragraph(draft.lines)
+
+    def why(index: int, line: Line) -> str | None:
+        if not ctx.is_repeated(line.key) or (index <= first_paragraph and dateline(line.text)):
+            return None
+        return "repeated in the outlet"
+
+    return draft.drop(why)
 
 
 def take_datelines(draft: Draft, ctx: Context) -> Draft:

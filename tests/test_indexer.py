@@ -142,6 +142,19 @@ def test_lines_repeated_across_an_outlet_are_removed_and_quotes_in_two_documents
     assert all(FOOTER in body for body in bodies(archive).values())
 
 
+def test_a_dateline_repeated_across_an_outlet_still_dates_its_articles(empty_home: Path) -> None:
+    """Three articles of one day: their dateline is not boilerplate; the footer is."""
+    for n in (1, 2, 3):
+        danube(empty_home / "raw", n, "").write_text(
+            f"Story number {n}\nNovi Sad, 10 September 2020\n\nParagraph {n} of a story of its own, "
+            f"about pipelines and prices.\n{FOOTER}\n"
+        )
+    archive = Archive(empty_home)
+    archive.update()
+    assert archive.search(date_from="2020-09-10", date_to="2020-09-10").total == 3
+    assert all("Novi Sad" not in body and FOOTER not in body for body in bodies(archive).values())
+
+
 def test_the_same_lines_in_another_outlet_do_not_count(empty_home: Path) -> None:
     raw = empty_home / "raw"
     danube(raw, 1)
