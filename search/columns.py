@@ -158,16 +158,17 @@ class Columns:
     def dated_between(self, start: datetime | None, end: datetime | None) -> set[int]:
         """Documents dated from `start` to `end`, both included; either may be open.
 
-        The first range asked scans the dates (8 ms at 100k); later ones, as
-        in a searcher kept open, bisect the dates sorted once (40 ms, then 1 ms
-        a range). A query in a new process asks one range, and sorting would
-        cost it five scans.
+        The first range asked scans the two date columns as stored (20 ms at
+        100k, reading them included); later ones, as in a searcher kept open,
+        bisect the dates sorted once (60 ms, then 1 ms a range). A query in a
+        new process asks one range, and sorting would cost it three scans.
         """
         low = datetime_to_long(start) if start else 0
         high = datetime_to_long(end) if end else math.inf
         if "_by_date" not in self.__dict__ and not self._scanned:
             self._scanned = True
-            return {n for n, when in enumerate(self.dates) if when is not None and low <= when <= high}
+            dates, dated = column_values(self.reader, "date"), column_values(self.reader, "dated")
+            return {n for n, when in enumerate(dates) if low <= when <= high and dated[n]}
         dates, documents = self._by_date
         return set(documents[bisect_left(dates, low) : bisect_right(dates, high)])
 

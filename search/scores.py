@@ -137,7 +137,7 @@ class _Blocks:
         return found
 
 
-def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[tuple[list[int], Sequence[float]]]:
+def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
     """(document numbers, term frequencies) of each posting block of a term, across segments."""
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
@@ -152,7 +152,7 @@ def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[tuple[li
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
-            yield [offset + docnum for docnum in matcher._ids], matcher._weights
+            yield [offset + docnum for docnum in matcher._ids] if offset else matcher._ids, matcher._weights
             matcher._next_block()
 
 
