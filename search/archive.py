@@ -37,6 +37,7 @@ from .searcher import (
     best,
     document,
     matching,
+    open_searcher,
     run,
     similar,
     statistics,
@@ -299,7 +300,7 @@ class Archive:
         generation = self.store.manifest().generation
         if self._open is None or self._open[0] != generation or not self._open[1].up_to_date():
             self.close()
-            searcher = self.store.open().searcher()
+            searcher = open_searcher(self.store.open())
             self._open = (generation, searcher, Columns(searcher.reader()))
             self._closing = weakref.finalize(self, searcher.close)
         return self._open[1], self._open[2]

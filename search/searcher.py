@@ -112,11 +112,28 @@ def _weighting(request: SearchRequest) -> scoring.WeightingModel:
     return BM25(B=request.ranking.b, K1=request.ranking.k1)
 
 
+def open_searcher(ix: Index) -> Searcher:
+    """A searcher that ranks with our idf. Whoosh's scorers take a term's idf
+    from the searcher's own weighting, whatever weighting a query is scored
+    with: a searcher opened with Whoosh's default ranks with Whoosh's idf."""
+    return ix.searcher(weighting=BM25())
+
+
+def _ranking(searcher: Searcher) -> Searcher:
+    """`searcher`, or one on its reader with our idf if it was opened otherwise."""
+    if isinstance(searcher.weighting, BM25):
+        return searcher
+    return Searcher(searcher.reader(), weighting=BM25(), closereader=False)
+
+
 def ranked_ids(ix: Index, request: SearchRequest, aliases: Aliases | None = None) -> list[tuple[str, float]]:
-    """Ids and scores of the best `limit` documents, for evaluation runs."""
-    with ix.searcher(weighting=_weighting(request)) as searcher:
-        results = searcher.search(parse_text(request, aliases), limit=request.limit)
-        return [(hit["id"], hit.score) for hit in results]
+    """Ids and scores of the best `limit` documents, ranked as `search query`
+    ranks them (for evaluation runs: what is measured is what users get)."""
+    with open_searcher(ix) as searcher:
+        columns = Columns(searcher.reader())
+        found, _ = _collect(searcher, request, aliases, columns)
+        ranked = _ordered(found, "relevance", request.limit, columns)
+        return [(column_text(columns.ids[docnum]), score) for docnum, score in ranked]
 
 
 def run(
@@ -199,7 +216,8 @@ def _collect(
 ) -> tuple[Scores, Q.Query]:
     """Every match the request allows, with its score; and the query."""
     query = parse_text(request, aliases)
-    return scores(searcher, query, _weighting(request), columns, allowed(searcher, request, columns)), query
+    ranking = _ranking(searcher)
+    return scores(ranking, query, _weighting(request), columns, allowed(searcher, request, columns)), query
 
 
 def _ordered(found: Scores, sort: str, limit: int | None, columns: Columns) -> list[tuple[int, float]]:
@@ -352,7 +370,7 @@ def similar(ix: Index, doc_id: str, limit: int) -> SearchResults:
     `more_like` picks them) become a query, and mark the snippets; the
     facets count the hits shown.
     """
-    with ix.searcher(weighting=BM25()) as searcher:
+    with open_searcher(ix) as searcher:
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             raise UnknownDocument(f"no document {doc_id!r} in the index; `search query` lists ids")

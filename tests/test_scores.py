@@ -14,7 +14,7 @@ from search import Archive
 from search.columns import Columns
 from search.query import SearchRequest, parse_text
 from search.scores import _Blocks, _whoosh_scores, scores
-from search.searcher import _weighting
+from search.searcher import _weighting, run
 
 QUERIES = [
     "oil", "oil gas", "oil OR gas", "oil NOT opec", "oil ANDNOT gas", "oil ANDMAYBE gas", "oil^2 gas",
@@ -72,3 +72,15 @@ def test_filters_keep_only_allowed_documents(archive: Archive) -> None:
         some = set(list(every)[:2])
         assert scores(searcher, query, _weighting(request), columns, some).keys() == some
         assert scores(searcher, query, _weighting(request), columns, set()) == {}
+
+
+def test_queries_rank_with_the_bm25_idf_however_the_searcher_was_opened(archive: Archive) -> None:
+    """Whoosh's scorers take the idf from the searcher's weighting, not the query's."""
+    request = SearchRequest("serbia putin", limit=50)
+    with archive.store.open().searcher(weighting=_weighting(request)) as searcher:
+        found = searcher.search(parse_text(request, archive.aliases), limit=None)
+        expected = {searcher.stored_fields(hit.docnum)["id"]: hit.score for hit in found}
+    with archive.store.open().searcher() as plain:
+        from_plain = {hit.doc_id: hit.score for hit in run(plain, request, archive.aliases).hits}
+    from_archive = {hit.doc_id: hit.score for hit in archive.run(request).hits}
+    assert expected and from_archive == pytest.approx(expected, abs=1e-4) == from_plain  # hits keep 4 places
