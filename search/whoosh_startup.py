@@ -1,34 +1,46 @@
-"""Whoosh imported without the one import of it that a search never uses.
+"""Whoosh imported without the imports of it that a search never uses.
 
-`whoosh.compat`, which every Whoosh module imports, imports
-`urllib.request` (and with it http.client, email and ssl: 25 ms, a tenth of
-a query in a new process) for `urlretrieve`, which no part of Whoosh calls.
-It is handed a stand-in for that import alone; `urllib.request` stays
-importable as ever, and the stand-in's `urlretrieve` is the real one,
-imported when called.
+Two of Whoosh's modules import a whole module for one function that no
+search calls: `whoosh.compat`, which every Whoosh module imports, takes
+`urlretrieve` from `urllib.request` (and with it http.client, email and ssl:
+25 ms, a tenth of a query in a new process), and `whoosh.query.terms` takes
+`variations` from `whoosh.lang.morph_en` (a table of English word forms for
+the `Variations` query, which we do not use: 12 ms). While Whoosh's query
+modules are imported, each of those modules is a stand-in whose function is
+the real one, imported when called; afterwards the real modules stay
+importable as ever.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 import types
+from collections.abc import Callable
 from typing import Any
+
+STAND_INS = {"urllib.request": "urlretrieve", "whoosh.lang.morph_en": "variations"}
+"""Module -> the one function Whoosh's start-up takes from it."""
 
 
 def import_whoosh() -> None:
-    """Import `whoosh.compat` with a stand-in for `urllib.request`, unless either is imported already."""
-    if "whoosh.compat" in sys.modules or "urllib.request" in sys.modules:
+    """Import Whoosh's query modules with stand-ins for the modules not imported already."""
+    if "whoosh.query" in sys.modules:
         return
-    stand_in = types.ModuleType("urllib.request")
-    vars(stand_in)["urlretrieve"] = _urlretrieve
-    sys.modules["urllib.request"] = stand_in
+    standing_in = [module for module in STAND_INS if module not in sys.modules]
+    for module in standing_in:
+        stand_in = types.ModuleType(module)
+        vars(stand_in)[STAND_INS[module]] = _imported_when_called(module, STAND_INS[module])
+        sys.modules[module] = stand_in
     try:
-        import whoosh.compat  # noqa: F401
+        import whoosh.query  # noqa: F401
     finally:
-        del sys.modules["urllib.request"]
+        for module in standing_in:
+            del sys.modules[module]
 
 
-def _urlretrieve(*args: Any, **kwargs: Any) -> Any:
-    from urllib.request import urlretrieve
+def _imported_when_called(module: str, function: str) -> Callable[..., Any]:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), function)(*args, **kwargs)
 
-    return urlretrieve(*args, **kwargs)
+    return call
