@@ -7,12 +7,14 @@ The build makes two passes, each spread over worker processes:
 1. Read: read, parse and key the lines of every file (`pipeline.prepare`).
    Prepared documents go to spool files on disk, a chunk at a time; their
    line keys come back to this process, which counts them.
-2. Write: each worker cleans its share of the spool with those counts and
-   writes it as a Whoosh index of its own (a part); the parts' segments
-   then become the new generation under one table of contents.
+2. Write: the spool is split into parts of at most PART_DOCS documents;
+   a worker cleans a part with those counts and writes it as a Whoosh index
+   of its own, in rounds of new workers. The parts' segments then become
+   the new generation under one table of contents.
 
 Memory stays bounded whatever the archive's size: documents stream through
-the spool, and this process keeps only the line keys, 8 bytes each.
+the spool, this process keeps only the line keys, 8 bytes each, and a
+worker writes no more than a part.
 """
 
 from __future__ import annotations
@@ -49,6 +51,11 @@ from .sources import SourceFile
 
 CHUNK = 200
 """Documents per spool file: the unit of work of the read pass."""
+PART_DOCS = 50_000
+"""Documents a part holds at most. A writing worker's memory grows with its
+part's distinct terms (Whoosh's term file keeps an entry per term until it
+closes, and story bands and line keys are new terms in every document):
+parts of 500,000 documents took 930 MB a worker at commit."""
 WRITER_MB = 256
 """Memory for postings each writing worker holds before it sorts them to disk."""
 INDEX_NAME = "MAIN"  # Whoosh's default index name
@@ -73,10 +80,12 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
         built.skipped = [skip for chunk in read for skip in chunk.skipped]
         steps.add(len(built.skipped))  # never to be written
         repeated = _Repeated(read, rules.repeat_min_docs)
-        shares = [[chunk.spool for chunk in read[k::workers]] for k in range(workers)]
+        shares = _shares([chunk.spool for chunk in read], workers)
         writes = [(_write_part, parts / str(k), share, rules, repeated) for k, share in enumerate(shares)]
-        with _pool(workers, steps.shared) as pool:  # new workers, with none of the first pass's memory
-            written: list[tuple[Path, IndexReport]] = _run(pool, steps, writes)
+        written: list[tuple[Path, IndexReport]] = []
+        for start in range(0, len(writes), workers):
+            with _pool(workers, steps.shared) as pool:  # new workers, with none of the last pass's memory
+                written += _run(pool, steps, writes[start : start + workers])
         _gather(folder, [part for part, _ in written])
     except BrokenProcessPool as exc:
         raise IndexFailed(
@@ -92,6 +101,12 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
         ids.sort()
     built.documents = len(built.added)
     return built
+
+
+def _shares(spools: list[Path], workers: int) -> list[list[Path]]:
+    """The spool split into parts of at most PART_DOCS documents, one a worker at least."""
+    count = max(workers, -(-len(spools) * CHUNK // PART_DOCS))
+    return [spools[k::count] for k in range(count)]
 
 
 KEY_BUCKETS = 256

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from search import Archive
+from search import Archive, build
 from search.build import CHUNK
 from search.errors import IndexLocked, IndexMissing, SchemaMismatch
 
@@ -242,6 +242,22 @@ def test_a_parallel_build_writes_what_a_serial_one_does(empty_home: Path) -> Non
     assert _segments(archive) == 1  # one worker, one segment
     archive.rebuild(workers=2)
     assert _segments(archive) == 2
+    assert archive.search("pipelines").total == 2 * CHUNK + 50
+
+
+def test_a_build_larger_than_a_part_writes_several_parts_with_the_same_content(
+    empty_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = empty_home / "raw"
+    for n in range(2 * CHUNK + 50):
+        danube(raw, n, SHARED_QUOTE if n in (3, 2 * CHUNK + 7) else "")
+    archive = Archive(empty_home)
+    archive.rebuild(workers=1)
+    serial = bodies(archive)
+    monkeypatch.setattr(build, "PART_DOCS", CHUNK)  # three chunks: three parts, in two rounds of two workers
+    report = archive.rebuild(workers=2)
+    assert _segments(archive) == 3
+    assert bodies(archive) == serial and len(report.added) == 2 * CHUNK + 50
     assert archive.search("pipelines").total == 2 * CHUNK + 50
 
 
