@@ -17,12 +17,17 @@ is pinned (it is the last release).
 
 from __future__ import annotations
 
+import io
+import pickle
+import struct
+import zlib
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 from whoosh import collectors, scoring
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.matching import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -145,15 +150,41 @@ def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[tuple[Se
         matcher = leaf.postings(field, text)
         while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents: done apart
             matcher = matcher.child
-        if not isinstance(matcher, W3LeafMatcher):  # a term's only posting, kept in the term index
+        if isinstance(matcher, W3LeafMatcher):
+            yield from _blocks(matcher, offset)
+        else:  # a term's only posting, kept in the term index
             pairs = _one_by_one(matcher)
             yield [offset + docnum for docnum, _ in pairs], [tf for _, tf in pairs]
-            continue
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            yield [offset + docnum for docnum in matcher._ids] if offset else matcher._ids, matcher._weights
-            matcher._next_block()
+
+
+_BLOCK_LENGTH = struct.Struct("!i")
+
+
+def _blocks(matcher: W3LeafMatcher, offset: int) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """The blocks of a term's postings in a segment, decoded from one read of their bytes.
+
+    Whoosh reads a block's header through a dozen small file reads and
+    decodes its document numbers in a Python generator: half the time of
+    a one-word query. A block is its length (negative for the last), a
+    pickled tuple of facts (count, compressed or not, ...), and a pickled,
+    maybe compressed, tuple of delta-coded document numbers and
+    frequencies (None when all are 1, one float when all are equal).
+    """
+    length = matcher._length  # a 1-tuple when Whoosh read the term's facts from disk
+    raw = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
+    view, stream = memoryview(raw), io.BytesIO(raw)
+    position, last = len(WHOOSH3_HEADER_MAGIC), False
+    while not last:
+        (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
+        last, end = length < 0, position + _BLOCK_LENGTH.size + abs(length)
+        stream.seek(position + _BLOCK_LENGTH.size)
+        count, _, _, compressed, _, _ = pickle.load(stream)
+        data = view[stream.tell() : end]
+        deltas, weights = pickle.loads(zlib.decompress(data) if compressed else data)[:2]
+        docnums = list(accumulate(deltas, initial=offset))
+        del docnums[0]
+        yield docnums, weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
+        position = end
 
 
 def _one_by_one(matcher: Any) -> list[tuple[int, float]]:
