@@ -8,8 +8,10 @@ most searches are) are scored here a posting block at a time instead, with
 each document's length normalisation computed once per field, and read from
 the twin of the field that has no positions (schema.COUNTS) when there is
 one. The scores are Whoosh's BM25F ones, the same expression
-summed in another order (they agree to 1e-9). Anything else (phrases,
-wildcards, ranges) is scored by Whoosh.
+summed in another order (they agree to 1e-9). Phrases are scored as Whoosh
+scores them, the sum of their words' scores, where positions read only for
+the documents holding every word show the words in order. Anything else
+(wildcards, fuzzy words, ranges) is scored by Whoosh.
 
 The block reading uses private parts of Whoosh 2.7.4's codec; the version
 is pinned (it is the last release).
@@ -21,6 +23,7 @@ import io
 import pickle
 import struct
 import zlib
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import Any
@@ -85,6 +88,8 @@ class _Blocks:
             return self._compound(query)
         if kind in (Q.AndNot, Q.AndMaybe):
             return self._binary(query)
+        if kind is Q.Phrase and query.fieldname in COUNTS:
+            return self._phrase(query)
         return None
 
     def _compound(self, query: Q.CompoundQuery) -> Scores | None:
@@ -108,6 +113,23 @@ class _Blocks:
         if type(query) is Q.AndNot:
             return {docnum: score for docnum, score in first.items() if docnum not in second}
         return {docnum: score + second[docnum] if docnum in second else score for docnum, score in first.items()}
+
+    def _phrase(self, query: Q.Phrase) -> Scores | None:
+        """Whoosh's phrase (an ordered SpanNear2): the documents where each word
+        follows the last within `slop` positions, scored as the AND of its words."""
+        words = [Q.Term(query.fieldname, word) for word in query.words]
+        parts = [part for part in map(self._term, words) if part is not None]
+        if not words or len(parts) < len(words):
+            return None
+        found = _intersection(parts)
+        wanted = sorted(found)
+        positions = [_positions(self.searcher, word, wanted) for word in words]
+        boost = query.boost
+        return {
+            docnum: score * boost
+            for docnum, score in found.items()
+            if _in_order([at[docnum] for at in positions], query.slop)
+        }
 
     def _not(self, query: Q.Query) -> Scores | None:
         excluded = self.scores(query)
@@ -133,7 +155,7 @@ class _Blocks:
         idf, k1, boost = scorer.idf, scorer.K1, query.boost
         k1_plus_1 = k1 + 1
         norms = self.columns.length_norms(field, k1, scorer.B, scorer.avgfl)
-        for docnums, weights in _postings(searcher.reader(), COUNTS.get(field, field), text):
+        for docnums, weights, _ in _postings(searcher.reader(), COUNTS.get(field, field), text):
             pairs = zip(docnums, weights, strict=True)
             if boost == 1.0:
                 found.update({n: idf * ((tf * k1_plus_1) / (tf + norms[n])) for n, tf in pairs})
@@ -142,8 +164,12 @@ class _Blocks:
         return found
 
 
-def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """(document numbers, term frequencies) of each posting block of a term, across segments."""
+def _postings(
+    reader: IndexReader, field: str, text: bytes, wanted: Sequence[int] | None = None
+) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
+    """(document numbers, term frequencies, values) of each posting block of
+    a term across segments; with `wanted` (sorted), only the blocks that may
+    hold one of those documents."""
     for leaf, offset in reader.leaf_readers():
         if (field, text) not in leaf:
             continue
@@ -151,49 +177,78 @@ def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[tuple[Se
         while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents: done apart
             matcher = matcher.child
         if isinstance(matcher, W3LeafMatcher):
-            yield from _blocks(matcher, offset)
+            yield from _blocks(matcher, offset, wanted)
         else:  # a term's only posting, kept in the term index
-            pairs = _one_by_one(matcher)
-            yield [offset + docnum for docnum, _ in pairs], [tf for _, tf in pairs]
+            docnum, tf, value = _only_posting(matcher)
+            yield [offset + docnum], [tf], [value]
 
 
 _BLOCK_LENGTH = struct.Struct("!i")
+_POSITION_COUNT = struct.Struct("!I")
+"""What a positions value starts with, before the pickled list of position deltas."""
 
 
-def _blocks(matcher: W3LeafMatcher, offset: int) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+def _blocks(
+    matcher: W3LeafMatcher, offset: int, wanted: Sequence[int] | None
+) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
     """The blocks of a term's postings in a segment, decoded from one read of their bytes.
 
     Whoosh reads a block's header through a dozen small file reads and
     decodes its document numbers in a Python generator: half the time of
     a one-word query. A block is its length (negative for the last), a
-    pickled tuple of facts (count, compressed or not, ...), and a pickled,
-    maybe compressed, tuple of delta-coded document numbers and
-    frequencies (None when all are 1, one float when all are equal).
+    pickled tuple of facts (count, last document, compressed or not, ...),
+    and a pickled, maybe compressed, tuple of delta-coded document numbers,
+    frequencies (None when all are 1, one float when all are equal) and
+    values (positions, in a field that has them). The facts tell which
+    `wanted` documents a block may hold before its data is read.
     """
     length = matcher._length  # a 1-tuple when Whoosh read the term's facts from disk
     raw = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
     view, stream = memoryview(raw), io.BytesIO(raw)
-    position, last = len(WHOOSH3_HEADER_MAGIC), False
+    position, last, after = len(WHOOSH3_HEADER_MAGIC), False, offset
     while not last:
         (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
         last, end = length < 0, position + _BLOCK_LENGTH.size + abs(length)
         stream.seek(position + _BLOCK_LENGTH.size)
-        count, _, _, compressed, _, _ = pickle.load(stream)
-        data = view[stream.tell() : end]
-        deltas, weights = pickle.loads(zlib.decompress(data) if compressed else data)[:2]
-        docnums = list(accumulate(deltas, initial=offset))
-        del docnums[0]
-        yield docnums, weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
+        count, last_docnum, _, compressed, _, _ = pickle.load(stream)
+        first, after = after, offset + last_docnum + 1
+        if wanted is None or bisect_left(wanted, first) < bisect_left(wanted, after):
+            data = view[stream.tell() : end]
+            deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+            docnums = list(accumulate(deltas, initial=offset))
+            del docnums[0]
+            frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
+            yield docnums, frequencies, values
         position = end
 
 
-def _one_by_one(matcher: Any) -> list[tuple[int, float]]:
-    """(document number, term frequency) of each posting of a matcher that has no blocks."""
-    pairs = []
-    while matcher.is_active():
-        pairs.append((matcher.id(), matcher.weight()))
-        matcher.next()
-    return pairs
+def _only_posting(matcher: Any) -> tuple[int, float, Any]:
+    """(document number, term frequency, value) of a term's only posting."""
+    return matcher.id(), matcher.weight(), matcher.value()
+
+
+def _positions(searcher: Searcher, term: Q.Term, wanted: Sequence[int]) -> dict[int, list[int]]:
+    """The positions of `term` in each of the `wanted` documents (sorted) that
+    has it. A value is the count and the pickled deltas of the positions."""
+    if not wanted:
+        return {}
+    text = searcher.schema[term.fieldname].to_bytes(term.text)
+    found: dict[int, list[int]] = {}
+    among, skip = set(wanted), _POSITION_COUNT.size
+    for docnums, _, values in _postings(searcher.reader(), term.fieldname, text, wanted):
+        for docnum in among.intersection(docnums):
+            found[docnum] = list(accumulate(pickle.loads(values[docnums.index(docnum)][skip:])))
+    return found
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Whether a position of each word follows one of the last's, 1 to `slop` positions after it."""
+    steps, ends = range(1, slop + 1), set(positions[0])
+    for following in positions[1:]:
+        ends = {at for at in following for step in steps if at - step in ends}
+        if not ends:
+            return False
+    return True
 
 
 def _union(parts: list[Scores]) -> Scores:

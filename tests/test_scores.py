@@ -19,8 +19,10 @@ from search.searcher import _weighting, run
 QUERIES = [
     "oil", "oil gas", "oil OR gas", "oil NOT opec", "oil ANDNOT gas", "oil ANDMAYBE gas", "oil^2 gas",
     "title:oil", "(oil OR gas) AND price^0.5", "NOT oil", "oil OR NOT opec", "zzzunknown", "oil zzzunknown",
+    '"crude oil"', '"oil prices"^2 OR gas', '"the oil"', '"crude oil prices"', '"oil said"~4', '"prices oil"~3',
+    'title:"crude oil"', '"oil zzzunknown"', '"oil and gas" NOT opec', '"said" OR "dlrs a barrel"',
 ]  # fmt: skip
-HANDED_TO_WHOOSH = ['"crude oil"', "pri*", "oil~", "outlet:reuters"]
+HANDED_TO_WHOOSH = ["pri*", "oil~", "outlet:reuters", 'outlet:"steppe observer"']
 
 
 def _both(searcher: Searcher, text: str, archive: Archive) -> tuple[dict[int, float], dict[int, float]]:
