@@ -148,20 +148,16 @@ class _Blocks:
             text = searcher.schema[field].to_bytes(query.text)
         except ValueError:
             return {}
-        found: Scores = {}
         if (field, text) not in searcher.reader():
-            return found
+            return {}
         scorer = self.weighting.scorer(searcher, field, text)
         idf, k1, boost = scorer.idf, scorer.K1, query.boost
         k1_plus_1 = k1 + 1
         norms = self.columns.length_norms(field, k1, scorer.B, scorer.avgfl)
-        for docnums, weights, _ in _postings(searcher.reader(), COUNTS.get(field, field), text):
-            pairs = zip(docnums, weights, strict=True)
-            if boost == 1.0:
-                found.update({n: idf * ((tf * k1_plus_1) / (tf + norms[n])) for n, tf in pairs})
-            else:
-                found.update({n: idf * ((tf * k1_plus_1) / (tf + norms[n])) * boost for n, tf in pairs})
-        return found
+        blocks = [zip(n, tf, strict=True) for n, tf, _ in _postings(searcher.reader(), COUNTS.get(field, field), text)]
+        if boost == 1.0:
+            return {n: idf * ((tf * k1_plus_1) / (tf + norms[n])) for pairs in blocks for n, tf in pairs}
+        return {n: idf * ((tf * k1_plus_1) / (tf + norms[n])) * boost for pairs in blocks for n, tf in pairs}
 
 
 def _postings(
