@@ -174,9 +174,8 @@ def _postings(
             matcher = matcher.child
         if isinstance(matcher, W3LeafMatcher):
             yield from _blocks(matcher, offset, wanted)
-        else:  # a term's only posting, kept in the term index
-            docnum, tf, value = _only_posting(matcher)
-            yield [offset + docnum], [tf], [value]
+        else:  # postings kept in the term index
+            yield _one_by_one(matcher, offset)
 
 
 _BLOCK_LENGTH = struct.Struct("!i")
@@ -218,9 +217,17 @@ def _blocks(
         position = end
 
 
-def _only_posting(matcher: Any) -> tuple[int, float, Any]:
-    """(document number, term frequency, value) of a term's only posting."""
-    return matcher.id(), matcher.weight(), matcher.value()
+def _one_by_one(matcher: Any, offset: int) -> tuple[list[int], list[float], list[Any]]:
+    """(document numbers, term frequencies, values) of a matcher that has no blocks."""
+    docnums: list[int] = []
+    frequencies: list[float] = []
+    values: list[Any] = []
+    while matcher.is_active():
+        docnums.append(offset + matcher.id())
+        frequencies.append(matcher.weight())
+        values.append(matcher.value())
+        matcher.next()
+    return docnums, frequencies, values
 
 
 def _positions(searcher: Searcher, term: Q.Term, wanted: Sequence[int]) -> dict[int, list[int]]:
