@@ -48,6 +48,7 @@ from .report import IndexReport, Progress
 from .rules import Rules
 from .schema import build_schema, to_fields
 from .sources import SourceFile
+from .writing import open_writer
 
 CHUNK = 200
 """Documents per spool file: the unit of work of the read pass."""
@@ -144,7 +145,7 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: _Repea
     folder.mkdir(parents=True)
     part = IndexReport()
     ix = whoosh_index.create_in(str(folder), build_schema())
-    with _no_gc(), ix.writer(limitmb=WRITER_MB) as writer:
+    with _no_gc(), open_writer(ix, limitmb=WRITER_MB) as writer:
         for spool in spools:
             with open(spool, "rb") as handle:
                 prepared: list[Prepared] = pickle.load(handle)

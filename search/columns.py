@@ -19,6 +19,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any, cast
 
+from whoosh.codec.base import PerDocumentReader
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.columns import ColumnReader, NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.reading import IndexReader
@@ -95,9 +96,20 @@ def length_bytes(reader: IndexReader, field: str) -> list[int]:
     """Each document's field length as Whoosh stores it (one byte), across segments."""
     found: list[int] = []
     for leaf, _ in reader.leaf_readers():
-        column = leaf._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-        found += _whole(column, leaf.doc_count_all()) if column is not None else [0] * leaf.doc_count_all()
+        found += segment_length_bytes(leaf._perdoc, field)
     return found
+
+
+def segment_length_bytes(perdoc: PerDocumentReader, field: str) -> list[int]:
+    """Each document's field length in one segment, as stored (0 for a field without lengths)."""
+    column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+    count = perdoc.doc_count_all()
+    return _whole(column, count) if column is not None else [0] * count
+
+
+def segment_lengths(perdoc: PerDocumentReader, field: str) -> list[int]:
+    """Each document's field length in one segment, decoded as Whoosh decodes it."""
+    return list(map(_LENGTHS.__getitem__, segment_length_bytes(perdoc, field)))
 
 
 class Columns:

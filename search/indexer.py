@@ -31,6 +31,7 @@ from .rules import Rules
 from .schema import column_text, to_fields
 from .sources import SourceFile, scan, source_files
 from .store import IndexStore
+from .writing import open_writer
 
 # The parsers and cleaners are imported when a document is to be read, not to check an unchanged archive.
 if TYPE_CHECKING:
@@ -131,7 +132,7 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, on
     _classify(report, articles, known, recleaned)
     report.removed = removed
     if articles or removed:
-        with ix.writer() as writer:
+        with open_writer(ix) as writer:
             _write(writer, articles, removed, known)
     with ix.searcher() as searcher:
         report.documents = searcher.doc_count()

@@ -30,6 +30,7 @@ from .errors import SourceError
 from .query import SearchRequest, load_aliases
 from .schema import build_schema, to_fields
 from .searcher import ranked_ids
+from .writing import open_writer
 
 RUN_DEPTH = 1000
 Qrels = dict[str, dict[str, int]]
@@ -102,7 +103,7 @@ def run_collection(docs: Path, queries: Path) -> Run:
     topics = read_queries(queries)
     with tempfile.TemporaryDirectory(prefix="news-search-eval-") as folder:
         ix = whoosh_index.create_in(folder, build_schema())
-        with ix.writer(limitmb=256) as writer:
+        with open_writer(ix, limitmb=256) as writer:
             for article in read_documents(docs):
                 writer.add_document(**to_fields(article))
         aliases = load_aliases()
