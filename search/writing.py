@@ -1,4 +1,5 @@
-"""Whoosh's segment writer, with each field's lengths read once when it commits.
+"""Whoosh's segment writer, with each field's lengths read once when it
+commits, and the postings of rare terms kept in the term index.
 
 At commit Whoosh asks the new segment, for every posting it writes, the
 length of the posting's field in its document, to keep each block's
@@ -7,6 +8,16 @@ for a field that stores no lengths (ids, keywords, the twins of
 `schema.COUNTS`) asks the disk whether the column's file exists, once per
 posting: half the postings of a document, and a fifth of the writing time
 of a build. Here each field's lengths are read whole, once.
+
+Most terms of a news archive occur in one document or two (story bands,
+line keys, ids, rare names), and Whoosh writes each term's postings as a
+block of their own, pickled, compressed and framed, unless they are fewer
+than its codec's `inlinelimit`; but its writer calls a method that does not
+exist when they are (`set_inline` for `set_inlined`), so the limit is 1 and
+nothing is inlined. `_Codec` mends the call; its reader, unchanged, reads
+inlined postings, and the index stays a plain Whoosh index. A posting with
+no value is inlined with an empty one: Whoosh reads a term's inlined
+postings without values as "", which its own merge of segments refuses.
 """
 
 from __future__ import annotations
@@ -14,6 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from whoosh.codec.base import PerDocumentReader
+from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
 from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
@@ -22,7 +34,11 @@ from .columns import segment_lengths
 
 def open_writer(ix: Index, **options: Any) -> SegmentWriter:
     """A writer for `ix`, taking the options of `Index.writer`."""
-    return _Writer(ix, **options)
+    return _Writer(ix, codec=_Codec(inlinelimit=INLINE_LIMIT), **options)
+
+
+INLINE_LIMIT = 2
+"""A term's postings are kept in the term index when they are fewer than this."""
 
 
 class _Writer(SegmentWriter):  # type: ignore[misc]
@@ -45,3 +61,23 @@ class _Lengths:
 
     def close(self) -> None:
         self._reader.close()
+
+
+class _Codec(W3Codec):  # type: ignore[misc]
+    def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
+        return _PostingsWriter(dbfile, self._blocklimit, byteids, self._compression, self._inlinelimit)
+
+    def __reduce__(self) -> tuple[type[W3Codec], tuple[int, int, int]]:
+        """Segments pickle their codec into the table of contents: as Whoosh's, so readers need nothing of ours."""
+        return W3Codec, (self._blocklimit, self._compression, self._inlinelimit)
+
+
+class _PostingsWriter(W3PostingsWriter):  # type: ignore[misc]
+    def finish_postings(self) -> W3TermInfo:
+        if self.written() or len(self) >= self._inlinelimit:
+            return super().finish_postings()
+        terminfo: W3TermInfo = self._terminfo  # type: ignore[has-type]
+        self._terminfo = None
+        terminfo.add_block(self)
+        terminfo.set_inlined(self._ids, self._weights, self._values or [b""] * len(self._ids))
+        return terminfo

@@ -86,3 +86,23 @@ def test_queries_rank_with_the_bm25_idf_however_the_searcher_was_opened(archive:
         from_plain = {hit.doc_id: hit.score for hit in run(plain, request, archive.aliases).hits}
     from_archive = {hit.doc_id: hit.score for hit in archive.run(request).hits}
     assert expected and from_archive == pytest.approx(expected, abs=1e-4) == from_plain  # hits keep 4 places
+
+
+def test_rare_words_kept_in_the_term_index_score_as_whooshs(segmented: Archive) -> None:
+    """A word of one document has its postings in the term index (search/writing.py), not in a block."""
+    with segmented.store.open().searcher() as searcher:
+        reader = searcher.reader()
+        rare = sorted(
+            text.decode()
+            for text, info in reader.iter_field("body")
+            if info.doc_frequency() == 1 and text.isalpha() and len(text) > 6
+        )[:3]
+        assert len(rare) == 3
+        (holder,) = [leaf for leaf, _ in reader.leaf_readers() if ("body", rare[0]) in leaf]
+        assert all(holder.term_info(field, rare[0]).is_inlined() for field in ("body", "body_counts"))
+        phrases = [f'"{rare[0]} {rare[1]}"', f'"{rare[0]} {rare[0]}"~9', f'"{rare[2]}" OR "crude oil"']
+        for text in [rare[0], f"{rare[1]} OR oil", f"{rare[2]} oil", *phrases]:
+            ours, whooshs = _both(searcher, text, segmented)
+            assert ours.keys() == whooshs.keys(), text
+            assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
+        assert _both(searcher, rare[0], segmented)[0]

@@ -1,4 +1,5 @@
-"""The writer that reads each field's lengths once: the index Whoosh's own writer makes, with fewer disk lookups."""
+"""Our writer against Whoosh's own: the same postings, term statistics and columns, fewer disk lookups, rare terms'
+postings in the term index, and a table of contents plain Whoosh reads."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import Index
 from whoosh.writing import SegmentWriter
 
 from search.pipeline import finish, never_repeated, prepare
@@ -21,36 +24,82 @@ from search.writing import open_writer
 from .conftest import SAMPLES
 
 
-def _write(folder: Path, make_writer: Callable[..., SegmentWriter]) -> dict[str, bytes]:
-    """The shipped samples written by `make_writer` as one segment: its files by kind (pst, trm, ...)."""
+def _write(folder: Path, make_writer: Callable[[Index], SegmentWriter]) -> Index:
+    """The shipped samples written by `make_writer` as one segment."""
     rules = load_rules()
     folder.mkdir()
     ix = whoosh_index.create_in(str(folder), build_schema())
     with make_writer(ix) as writer:
         for source in scan(SAMPLES)[0]:
             writer.add_document(**to_fields(finish(prepare(source, rules), rules, never_repeated)))
-    (segment,) = whoosh_index.open_dir(str(folder))._segments()
-    files = CompoundStorage(FileStorage(str(folder)).open_file(segment.make_filename(".seg")))
+    return whoosh_index.open_dir(str(folder))
+
+
+def _whooshs(ix: Index) -> SegmentWriter:
+    return ix.writer()
+
+
+def _postings(ix: Index) -> dict[tuple[str, bytes], tuple[Any, ...]]:
+    """Each term's statistics (lengths included: blocks keep their shortest and longest) and postings."""
+    found = {}
+    with ix.reader() as reader:
+        for term in reader.all_terms():
+            info, matcher = reader.term_info(*term), reader.postings(*term)
+            postings = []
+            while matcher.is_active():
+                postings.append((matcher.id(), matcher.weight(), matcher.value() or None))  # inlined: "" for none
+                matcher.next()
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
+            found[term] = (stats, info.min_id(), info.max_id(), postings)
+    return found
+
+
+def _files(ix: Index) -> dict[str, bytes]:
+    """The files of the index's one segment, by kind (pst, trm, body_len.col, ...)."""
+    (segment,) = ix._segments()
+    files = CompoundStorage(ix.storage.open_file(segment.make_filename(".seg")))
     return {name.split(".", 1)[1]: files.open_file(name).read() for name in files.list()}
 
 
-def test_the_index_written_is_whooshs_byte_for_byte(tmp_path: Path) -> None:
-    """Block statistics hold each posting's field length: a wrong length changes the postings file."""
+def test_the_index_holds_what_whooshs_writer_writes(tmp_path: Path) -> None:
+    ours, whooshs = _write(tmp_path / "ours", open_writer), _write(tmp_path / "whooshs", _whooshs)
+    assert _postings(ours) == _postings(whooshs)
+    columns = [kind for kind in _files(whooshs) if kind.endswith(".col")]
+    assert columns and all(_files(ours)[kind] == _files(whooshs)[kind] for kind in columns)
+
+
+def test_segments_of_inlined_postings_merge(tmp_path: Path) -> None:
+    """Whoosh merges segments when it commits: it reads their postings back and writes them anew."""
     ours = _write(tmp_path / "ours", open_writer)
-    whooshs = _write(tmp_path / "whooshs", lambda ix: ix.writer())
-    assert "pst" in ours and "trm" in ours
-    assert [kind for kind in whooshs if ours.get(kind) != whooshs[kind]] == []
+    open_writer(ours).commit(optimize=True)
+    whooshs = _write(tmp_path / "whooshs", _whooshs)
+    assert _postings(whoosh_index.open_dir(str(tmp_path / "ours"))) == _postings(whooshs)
+
+
+def test_rare_terms_postings_are_kept_in_the_term_index(tmp_path: Path) -> None:
+    ix = _write(tmp_path / "ours", open_writer)
+    with ix.reader() as reader:
+        infos = [reader.term_info(*term) for term in reader.all_terms()]
+    assert {info.is_inlined() for info in infos if info.doc_frequency() == 1} == {True}
+    assert {info.is_inlined() for info in infos if info.doc_frequency() > 1} == {False}
+    assert len(_files(ix)["pst"]) < len(_files(_write(tmp_path / "whooshs", _whooshs))["pst"]) / 2
+
+
+def test_the_table_of_contents_names_whooshs_codec(tmp_path: Path) -> None:
+    """Readers of the index need nothing of ours: the writer's codec is pickled as Whoosh's."""
+    (segment,) = _write(tmp_path / "ours", open_writer)._segments()
+    assert type(segment.codec()) is W3Codec
 
 
 def test_a_commit_asks_the_disk_once_per_field_not_once_per_posting(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    asked: list[Any] = []
+    asked: list[str] = []
     exists = FileStorage.file_exists
     monkeypatch.setattr(FileStorage, "file_exists", lambda self, name: asked.append(name) or exists(self, name))
     _write(tmp_path / "ours", open_writer)
     ours = len(asked)
     asked.clear()
-    _write(tmp_path / "whooshs", lambda ix: ix.writer())
+    _write(tmp_path / "whooshs", _whooshs)
     assert ours <= len(build_schema().names())
     assert len(asked) > 10 * ours
