@@ -261,6 +261,16 @@ def test_a_build_larger_than_a_part_writes_several_parts_with_the_same_content(
     assert archive.search("pipelines").total == 2 * CHUNK + 50
 
 
+@pytest.mark.parametrize(
+    ("documents", "workers", "parts"), [(100_000, 2, 2), (101_500, 2, 4), (101_500, 1, 3), (400, 2, 2), (200, 2, 1)]
+)
+def test_parts_fill_every_round_of_workers(documents: int, workers: int, parts: int) -> None:
+    spools = [Path(f"{n:06d}") for n in range(-(-documents // CHUNK))]
+    shares = build._shares(spools, workers)
+    assert len(shares) == parts and sorted(sum(shares, [])) == spools
+    assert max(map(len, shares)) * CHUNK <= build.PART_DOCS and max(map(len, shares)) - min(map(len, shares)) <= 1
+
+
 def _segments(archive: Archive) -> int:
     with archive.store.open().reader() as reader:
         return len(reader.leaf_readers())
