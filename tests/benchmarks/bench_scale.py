@@ -106,6 +106,8 @@ def _make_archive(home: Path, n: int, base: list[tuple[str, list[str]]]) -> int:
     """The archive of `n` documents (made once, then reused); bytes of raw text."""
     marker = home / "made.json"
     if marker.is_file():
+        for added in (home / "raw").glob(f"{ADDED}*"):  # left by a run that stopped before removing them
+            shutil.rmtree(added)
         return int(json.loads(marker.read_text())["bytes"])
     shutil.rmtree(home, ignore_errors=True)
     size = write_archive(home, documents(n, base))
@@ -185,12 +187,17 @@ def _pss(pid: int) -> int:
     return next((int(line.split()[1]) * 1024 for line in lines if line.startswith("Pss:")), 0)
 
 
+ADDED = "new-"
+"""How the folders of documents the benchmark adds are named, in the archive's raw/ once added."""
+
+
 def _add_row(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]], repeat: int) -> Row:
-    """`search add` of 100 new documents, a new 100 each run (they stay in the archive)."""
+    """`search add` of 100 new documents, a new 100 each run; removed
+    afterwards (`search index`), so that the queries run on `n` documents."""
     runs: list[float] = []
     for run in range(repeat):
         batch = list(documents(n + 100 * (run + 1), base))[-100:]
-        folder = home.parent / f"new-{time.time_ns()}"  # new ids each time, even on a reused archive
+        folder = home.parent / f"{ADDED}{time.time_ns()}"  # new ids each time, even on a reused archive
         shutil.rmtree(folder, ignore_errors=True)
         for doc in batch:
             (folder / doc.name).parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +206,9 @@ def _add_row(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]], r
         _cli(home, "add", str(folder))
         runs.append(time.perf_counter() - started)
         shutil.rmtree(folder)  # `add` copied the documents into the archive
+    for added in (home / "raw").glob(f"{ADDED}*"):
+        shutil.rmtree(added)
+    _cli(home, "index")
     with sqlite3.connect(fts) as db:
         started = time.perf_counter()
         _fts_insert(db, batch)
