@@ -1,5 +1,6 @@
 """Whoosh's segment writer, with each field's lengths read once when it
-commits, and the postings of rare terms kept in the term index.
+commits, the postings of rare terms kept in the term index, and segments
+merged by size.
 
 At commit Whoosh asks the new segment, for every posting it writes, the
 length of the posting's field in its document, to keep each block's
@@ -18,15 +19,26 @@ nothing is inlined. `_Codec` mends the call; its reader, unchanged, reads
 inlined postings, and the index stays a plain Whoosh index. A posting with
 no value is inlined with an empty one: Whoosh reads a term's inlined
 postings without values as "", which its own merge of segments refuses.
+
+Every commit (an `add`, an `index` that found changes) makes a segment, and
+Whoosh's policy for merging them (MERGE_SMALL) merges only while the
+smallest five hold fewer than 34 documents, and keeps a segment whose
+documents are all deleted: an archive's segments pile up, and each costs
+every query a lookup per term and a new process its columns. `_merge` is
+a logarithmic policy (Lucene's before its tiered one): segments of the same
+order of size are merged once there are MERGE_AT of them, so a document is
+rewritten once per tenfold growth; empty segments are dropped.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
-from whoosh.codec.base import PerDocumentReader
+from whoosh.codec.base import PerDocumentReader, Segment
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
 from whoosh.index import Index
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from .columns import segment_lengths
@@ -34,11 +46,34 @@ from .columns import segment_lengths
 
 def open_writer(ix: Index, **options: Any) -> SegmentWriter:
     """A writer for `ix`, taking the options of `Index.writer`."""
-    return _Writer(ix, codec=_Codec(inlinelimit=INLINE_LIMIT), **options)
+    writer = _Writer(ix, codec=_Codec(inlinelimit=INLINE_LIMIT), **options)
+    writer.mergetype = _merge
+    return writer
 
 
 INLINE_LIMIT = 2
 """A term's postings are kept in the term index when they are fewer than this."""
+
+
+MERGE_AT = 10
+"""Segments of one order of size (documents alive: 1-9, 10-99, 100-999, ...) merged into one when this many."""
+
+
+def _merge(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+    """The segments `writer` keeps as they are: the others are merged into its new one, or dropped when empty."""
+    orders: defaultdict[int, list[Segment]] = defaultdict(list)
+    for segment in segments:
+        if segment.doc_count():
+            orders[len(str(segment.doc_count()))].append(segment)
+    kept = []
+    for order in orders.values():
+        if len(order) < MERGE_AT:
+            kept += order
+            continue
+        for segment in order:
+            with SegmentReader(writer.storage, writer.schema, segment) as reader:
+                writer.add_reader(reader)
+    return kept
 
 
 class _Writer(SegmentWriter):  # type: ignore[misc]

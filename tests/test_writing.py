@@ -13,13 +13,14 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
-from whoosh.writing import SegmentWriter
+from whoosh.query import Term
+from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from search.pipeline import finish, never_repeated, prepare
 from search.rules import load_rules
 from search.schema import build_schema, to_fields
 from search.sources import scan
-from search.writing import open_writer
+from search.writing import MERGE_AT, open_writer
 
 from .conftest import SAMPLES
 
@@ -71,7 +72,7 @@ def test_the_index_holds_what_whooshs_writer_writes(tmp_path: Path) -> None:
 def test_segments_of_inlined_postings_merge(tmp_path: Path) -> None:
     """Whoosh merges segments when it commits: it reads their postings back and writes them anew."""
     ours = _write(tmp_path / "ours", open_writer)
-    open_writer(ours).commit(optimize=True)
+    open_writer(ours).commit(mergetype=OPTIMIZE)
     whooshs = _write(tmp_path / "whooshs", _whooshs)
     assert _postings(whoosh_index.open_dir(str(tmp_path / "ours"))) == _postings(whooshs)
 
@@ -103,3 +104,30 @@ def test_a_commit_asks_the_disk_once_per_field_not_once_per_posting(
     _write(tmp_path / "whooshs", _whooshs)
     assert ours <= len(build_schema().names())
     assert len(asked) > 10 * ours
+
+
+def _commit(ix: Index, *ids: str, deleted: tuple[str, ...] = ()) -> list[int]:
+    """Add a document of each id and delete the `deleted` in one commit; each segment's live documents after."""
+    with open_writer(ix) as writer:
+        for doc_id in ids:
+            writer.add_document(id=doc_id, body=f"oil prices {doc_id}")
+        for doc_id in deleted:
+            writer.delete_by_term("id", doc_id)
+    return [segment.doc_count() for segment in whoosh_index.open_dir(ix.storage.folder)._segments()]
+
+
+def test_segments_of_one_order_of_size_merge_once_there_are_ten(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    _commit(ix, *[f"b{n}" for n in range(20)])
+    for n in range(MERGE_AT):
+        _commit(ix, f"a{n}")
+    assert _commit(ix, "last") == [20, MERGE_AT + 1]  # the ten of one document merged with the new one
+    with ix.searcher() as searcher:
+        assert len(searcher.search(Term("body", "oil"), limit=None)) == 20 + MERGE_AT + 1
+
+
+def test_a_segment_whose_documents_are_all_deleted_is_dropped(tmp_path: Path) -> None:
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    _commit(ix, "a", "b")
+    assert _commit(ix, "c") == [2, 1]
+    assert _commit(ix, "d", deleted=("a", "b")) == [1, 1]
