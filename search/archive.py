@@ -44,7 +44,6 @@ from .searcher import (
     stream,
 )
 from .store import IndexStore
-from .watches import Watch, Watches, key
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -56,6 +55,7 @@ if TYPE_CHECKING:
     from .stories import Member
     from .terms import Characterisation
     from .timeline import Timeline
+    from .watches import Watch, Watches
 
 HOME_VARIABLE = "NEWS_SEARCH_HOME"
 
@@ -258,6 +258,8 @@ class Archive:
     @cached_property
     def watches(self) -> Watches:
         """The archive's saved searches, in its `watches/` folder."""
+        from .watches import Watches
+
         return Watches(self.home / "watches")
 
     def watch_add(self, watch: Watch) -> WatchRun:
@@ -291,6 +293,8 @@ class Archive:
     @staticmethod
     def _versions(columns: Columns, documents: list[int]) -> dict[int, int]:
         """Each document's number with the key of its version (id and content hash)."""
+        from .watches import key
+
         ids, shas = columns.ids, columns.shas
         return {n: key(column_text(ids[n]), shas[n]) for n in documents}
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .indexer import IndexReport, Progress
 
 from .archive import HOME_VARIABLE, Archive
-from .dates import Period, parse_period
+from .dates import UNITS, Period, parse_period
 from .errors import SearchError
 from .query import SORTS, SearchRequest
 from .render import (
@@ -60,8 +60,6 @@ from .render_coverage import (
     watch_run_json,
     watch_run_lines,
 )
-from .timeline import UNITS
-from .watches import Watch
 
 PROGRESS_MIN_FILES = 200
 
@@ -527,6 +525,8 @@ def watch_add(
 
     Example: search watch add serbia-gas gas serbia --from 2024
     """
+    from .watches import Watch  # only here: a query does not import saved searches
+
     saved = Watch(
         name,
         " ".join(words),

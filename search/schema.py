@@ -18,7 +18,6 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang import stemmer_for_language
 
 from .names import fold
-from .stories import bands
 
 if TYPE_CHECKING:
     from .documents import Article
@@ -214,6 +213,8 @@ def outlet_key(name: str) -> str:
 
 def to_fields(article: Article) -> dict[str, Any]:
     """The index fields of an article; empty metadata is left out."""
+    from .stories import bands  # a query does not need the story module
+
     fields: dict[str, Any] = {
         "id": article.doc_id,
         "title": article.title or "",

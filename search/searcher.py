@@ -324,7 +324,7 @@ def suggest(searcher: Searcher, text: str) -> str | None:
         changed = True
         return _surface(searcher, str(best[0]), word.lower())
 
-    corrected = _PLAIN_WORD.sub(replace, text)
+    corrected = re.sub(_PLAIN_WORD, replace, text)  # compiled on first use, cached by re
     return corrected if changed else None
 
 
@@ -360,7 +360,7 @@ def edit_distance(a: str, b: str) -> int:
 
 
 # Words outside quotes that are not field names.
-_PLAIN_WORD = re.compile(r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])")
+_PLAIN_WORD = r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])"
 
 
 def similar(ix: Index, doc_id: str, limit: int) -> SearchResults:

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from .columns import Columns
+from .dates import UNITS
 from .errors import QueryError
 
-UNITS = ("day", "week", "month", "year")
 MAX_AUTO_PERIODS = 60
 """`auto` picks the finest unit that gives at most this many periods."""
 NO_OUTLET = None

@@ -226,7 +226,8 @@ QUERY_IN_A_NEW_PROCESS = """
 import sys, urllib.parse
 from search.cli import cli
 cli(["--home", sys.argv[1], "query", "lavrov"], standalone_mode=False)
-unneeded = ("urllib.request", "whoosh.lang.morph_en", "bs4", "search.documents", "search.build")
+unneeded = ("urllib.request", "whoosh.lang.morph_en", "bs4", "search.documents", "search.build",
+            "search.watches", "search.timeline", "search.stories")
 print(",".join(m for m in unneeded if m in sys.modules))
 import urllib.request, whoosh.compat, whoosh.query.terms
 print(urllib.request.urlopen.__module__, whoosh.compat.urlretrieve is not None)
