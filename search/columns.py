@@ -85,11 +85,10 @@ def deleted_documents(reader: IndexReader) -> set[int]:
     return {offset + n for leaf, offset in leaves for n in leaf.segment().deleted_docs()}
 
 
-def length_norms(lengths: list[int], k1: float, b: float, average: float) -> list[float]:
-    """k1 (1 - b + b len / avglen) of each document: BM25's length normalisation,
-    of which there are 256 (a length is stored as one byte)."""
-    norms = [k1 * ((1 - b) + b * length / average) for length in _LENGTHS]
-    return list(map(norms.__getitem__, lengths))
+def length_norms(k1: float, b: float, average: float) -> list[float]:
+    """k1 (1 - b + b len / avglen), BM25's length normalisation, for each of
+    the 256 lengths Whoosh can store (a length is one byte)."""
+    return [k1 * ((1 - b) + b * length / average) for length in _LENGTHS]
 
 
 def length_bytes(reader: IndexReader, field: str) -> list[int]:
@@ -115,7 +114,7 @@ def segment_lengths(perdoc: PerDocumentReader, field: str) -> list[int]:
 class Columns:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
-        self._norms: dict[tuple[str, float, float, float], list[float]] = {}
+        self._lengths: dict[str, list[int]] = {}
         self._scanned = False
 
     @cached_property
@@ -160,12 +159,11 @@ class Columns:
     def deleted(self) -> set[int]:
         return deleted_documents(self.reader)
 
-    def length_norms(self, field: str, k1: float, b: float, average: float) -> list[float]:
-        """BM25's length normalisation of each document's `field`, computed once per parameters."""
-        key = (field, k1, b, average)
-        if key not in self._norms:
-            self._norms[key] = length_norms(length_bytes(self.reader, field), k1, b, average)
-        return self._norms[key]
+    def lengths(self, field: str) -> list[int]:
+        """Each document's `field` length as stored (one byte), read once per field."""
+        if field not in self._lengths:
+            self._lengths[field] = length_bytes(self.reader, field)
+        return self._lengths[field]
 
     def dated_between(self, start: datetime | None, end: datetime | None) -> set[int]:
         """Documents dated from `start` to `end`, both included; either may be open.

@@ -35,7 +35,7 @@ from whoosh.matching import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from .columns import Columns
+from .columns import Columns, length_norms
 from .schema import COUNTS
 
 Scores = dict[int, float]
@@ -153,11 +153,11 @@ class _Blocks:
         scorer = self.weighting.scorer(searcher, field, text)
         idf, k1, boost = scorer.idf, scorer.K1, query.boost
         k1_plus_1 = k1 + 1
-        norms = self.columns.length_norms(field, k1, scorer.B, scorer.avgfl)
+        norms, lengths = length_norms(k1, scorer.B, scorer.avgfl), self.columns.lengths(field)
         blocks = [zip(n, tf, strict=True) for n, tf, _ in _postings(searcher.reader(), COUNTS.get(field, field), text)]
         if boost == 1.0:
-            return {n: idf * ((tf * k1_plus_1) / (tf + norms[n])) for pairs in blocks for n, tf in pairs}
-        return {n: idf * ((tf * k1_plus_1) / (tf + norms[n])) * boost for pairs in blocks for n, tf in pairs}
+            return {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) for pairs in blocks for n, tf in pairs}
+        return {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for pairs in blocks for n, tf in pairs}
 
 
 def _postings(
