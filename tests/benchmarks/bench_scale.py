@@ -24,6 +24,10 @@ removed from their environment; under it every new process compiles our
 modules again, 0.2 s of a cold query and 0.7 s of `index`). The rebuild, and
 one untimed query before the cold ones, compile what later processes need.
 
+The product and FTS5 take turns, query by query, so that both see the
+machine alike: on this virtual machine the same queries run a third slower
+or faster from one hour to the next (its host takes a share of the cores).
+
     python tests/benchmarks/bench_scale.py --docs 100000 [--work /tmp/news-bench] [--repeat 3] [--build-only]
 """
 
@@ -202,18 +206,13 @@ def _add_row(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]], r
         for doc in batch:
             (folder / doc.name).parent.mkdir(parents=True, exist_ok=True)
             (folder / doc.name).write_text(doc.raw_text(), "utf-8")
-        started = time.perf_counter()
-        _cli(home, "add", str(folder))
-        runs.append(time.perf_counter() - started)
+        runs.append(_seconds(partial(_cli, home, "add", str(folder))))
         shutil.rmtree(folder)  # `add` copied the documents into the archive
     for added in (home / "raw").glob(f"{ADDED}*"):
         shutil.rmtree(added)
     _cli(home, "index")
     with sqlite3.connect(fts) as db:
-        started = time.perf_counter()
-        _fts_insert(db, batch)
-        db.commit()
-        peer = time.perf_counter() - started
+        peer = _seconds(partial(_fts_add, db, batch))
     return _ratio_row("add 100 documents", statistics.median(runs), peer)
 
 
@@ -232,8 +231,7 @@ def _warm_rows(home: Path, fts: Path, repeat: int) -> list[Row]:
     archive.search(WORDS[0])  # opens the index and reads its columns once
     rows = []
     for name, texts, filters, peer in cases:
-        ours = _latencies(partial(archive.search, **filters), texts, repeat)
-        theirs = _latencies(partial(peer, db), texts, repeat)
+        ours, theirs = _in_turns(partial(archive.search, **filters), partial(peer, db), texts, repeat)
         rows.append(_latency_row(name, ours, theirs))
     return rows
 
@@ -244,8 +242,7 @@ def _cold_rows(home: Path, fts: Path, repeat: int) -> list[Row]:
     words = WORDS[: 4 * repeat]
     _cli(home, "query", words[0])  # compiles what a query imports, as any first use does
     for name, extra, where in [("cold CLI query", (), ""), ("cold CLI query, date range", _SPAN_OPTIONS, _RANGE)]:
-        ours = [_seconds(partial(_cli, home, "query", word, *extra)) for word in words]
-        theirs = [_seconds(partial(_fts_cold, fts, where, word)) for word in words]
+        ours, theirs = _in_turns(partial(_cli, home, "query", *extra), partial(_fts_cold, fts, where), words, 1)
         rows.append(_ratio_row(name + " (median)", statistics.median(ours), statistics.median(theirs)))
     return rows
 
@@ -286,6 +283,11 @@ def _fts_insert(db: sqlite3.Connection, docs: list[Doc]) -> None:
     db.executemany("INSERT INTO docs (title, body, outlet, date, year) VALUES (?, ?, ?, ?, ?)", rows)
 
 
+def _fts_add(db: sqlite3.Connection, docs: list[Doc]) -> None:
+    _fts_insert(db, docs)
+    db.commit()
+
+
 _TOP = "SELECT rowid, bm25(docs) FROM docs WHERE docs MATCH ?{} ORDER BY bm25(docs) LIMIT 10"
 _COUNT = "SELECT count(*) FROM docs WHERE docs MATCH ?{}"
 _GROUP = "SELECT {0}, count(*) FROM docs WHERE docs MATCH ?{1} GROUP BY {0}"
@@ -320,6 +322,19 @@ def _seconds(work: Callable[[], object]) -> float:
 
 def _latencies(work: Callable[[str], object], texts: list[str], repeat: int) -> list[float]:
     return [_seconds(partial(work, text)) for _ in range(repeat) for text in texts]
+
+
+def _in_turns(
+    ours: Callable[[str], object], theirs: Callable[[str], object], texts: list[str], repeat: int
+) -> tuple[list[float], list[float]]:
+    """Latencies of both over `texts`, `repeat` times, taking turns text by text."""
+    mine: list[float] = []
+    peer: list[float] = []
+    for _ in range(repeat):
+        for text in texts:
+            mine.append(_seconds(partial(ours, text)))
+            peer.append(_seconds(partial(theirs, text)))
+    return mine, peer
 
 
 def _p95(values: list[float]) -> float:
