@@ -1,14 +1,16 @@
 """Whoosh imported without the imports of it that a search never uses.
 
-Two of Whoosh's modules import a whole module for one function that no
+Some of Whoosh's modules import a whole module for one function that no
 search calls: `whoosh.compat`, which every Whoosh module imports, takes
 `urlretrieve` from `urllib.request` (and with it http.client, email and ssl:
-25 ms, a tenth of a query in a new process), and `whoosh.query.terms` takes
+25 ms, a tenth of a query in a new process); `whoosh.query.terms` takes
 `variations` from `whoosh.lang.morph_en` (a table of English word forms for
-the `Variations` query, which we do not use: 12 ms). While Whoosh's query
-modules are imported, each of those modules is a stand-in whose function is
-the real one, imported when called; afterwards the real modules stay
-importable as ever.
+the `Variations` query, which we do not use: 12 ms); `whoosh.analysis` takes
+the Porter stemmer (thirteen patterns to compile: 3 ms) and the double
+metaphone for filters our analyzer does not use (it stems with Snowball's
+English). While Whoosh's query modules are imported, each of those modules
+is a stand-in whose function is the real one, imported when called;
+afterwards the real modules stay importable as ever.
 """
 
 from __future__ import annotations
@@ -19,7 +21,12 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-STAND_INS = {"urllib.request": "urlretrieve", "whoosh.lang.morph_en": "variations"}
+STAND_INS = {
+    "urllib.request": "urlretrieve",
+    "whoosh.lang.morph_en": "variations",
+    "whoosh.lang.porter": "stem",
+    "whoosh.lang.dmetaphone": "double_metaphone",
+}
 """Module -> the one function Whoosh's start-up takes from it."""
 
 
