@@ -251,9 +251,11 @@ class Archive:
         docnum = searcher.document_number(id=doc_id)
         if docnum is None:
             raise UnknownDocument(f"no document {doc_id!r} in the index; `search query` lists ids")
-        within = allowed(searcher, request, columns) if request else None
         members = Stories(searcher).members(docnum)
-        return [m for m in members if within is None or m.docnum in within or m.docnum == docnum]
+        if request is None:
+            return members
+        within = set(allowed(searcher, request, columns, (m.docnum for m in members)))
+        return [m for m in members if m.docnum in within or m.docnum == docnum]
 
     @cached_property
     def watches(self) -> Watches:

@@ -46,26 +46,20 @@ NOT_SCORE = 1.0
 """What a NOT clause adds to each match's score, as Whoosh's inverse matcher does."""
 
 
-def scores(
-    searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, columns: Columns, allow: set[int] | None
-) -> Scores:
-    """Each document `query` matches among those `allow`ed (all with None) and not deleted, with its score."""
-    if allow is not None and not allow:
-        return {}
+def scores(searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, columns: Columns) -> Scores:
+    """Each document `query` matches that is not deleted, with its score.
+    (Date and outlet filters apply to these matches: searcher.allowed.)"""
     found = _Blocks(searcher, weighting, columns).scores(query)
     if found is None:
-        return _whoosh_scores(searcher, query, weighting, allow)
+        return _whoosh_scores(searcher, query, weighting)
     for docnum in columns.deleted & found.keys():
         del found[docnum]
-    if allow is not None:
-        return {docnum: score for docnum, score in found.items() if docnum in allow}
     return found
 
 
-def _whoosh_scores(searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, allow: set[int] | None) -> Scores:
+def _whoosh_scores(searcher: Searcher, query: Q.Query, weighting: scoring.BM25F) -> Scores:
     every = collectors.UnlimitedCollector()
-    chain = every if allow is None else collectors.FilterCollector(every, allow)
-    searcher.search_with_collector(query, chain, context=searcher.context(weighting=weighting))
+    searcher.search_with_collector(query, every, context=searcher.context(weighting=weighting))
     return {docnum: score for score, docnum in every.items}
 
 

@@ -216,8 +216,10 @@ def _collect(
 ) -> tuple[Scores, Q.Query]:
     """Every match the request allows, with its score; and the query."""
     query = parse_text(request, aliases)
-    ranking = _ranking(searcher)
-    return scores(ranking, query, _weighting(request), columns, allowed(searcher, request, columns)), query
+    found = scores(_ranking(searcher), query, _weighting(request), columns)
+    if not (request.start or request.end or request.outlets):
+        return found, query
+    return {docnum: found[docnum] for docnum in allowed(searcher, request, columns, found)}, query
 
 
 def _ordered(found: Scores, sort: str, limit: int | None, columns: Columns) -> list[tuple[int, float]]:
@@ -284,14 +286,14 @@ def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
     return {column_text(text) for field, text in found if field == "body"}
 
 
-def allowed(searcher: Searcher, request: SearchRequest, columns: Columns) -> set[int] | None:
-    """The documents the request's dates and outlets allow; None when it has neither."""
-    allowed = columns.dated_between(request.start, request.end) if request.start or request.end else None
+def allowed(searcher: Searcher, request: SearchRequest, columns: Columns, documents: Iterable[int]) -> list[int]:
+    """Those of `documents` the request's dates and outlets allow, in their order."""
+    kept = columns.dated_among(documents, request.start, request.end) if request.start or request.end else documents
     outlets = outlet_filter(request, known_outlets(searcher)) if request.outlets else None
-    if outlets is not None:
-        chosen = set(searcher.docs_for_query(outlets))
-        allowed = chosen if allowed is None else allowed & chosen
-    return allowed
+    if outlets is None:
+        return list(kept)
+    chosen = set(searcher.docs_for_query(outlets))
+    return [docnum for docnum in kept if docnum in chosen]
 
 
 FEW_HITS = 3

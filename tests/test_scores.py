@@ -28,8 +28,8 @@ HANDED_TO_WHOOSH = ["pri*", "oil~", "outlet:reuters", 'outlet:"steppe observer"'
 def _both(searcher: Searcher, text: str, archive: Archive) -> tuple[dict[int, float], dict[int, float]]:
     request = SearchRequest(text)
     query = parse_text(request, archive.aliases)
-    ours = scores(searcher, query, _weighting(request), Columns(searcher.reader()), None)
-    return ours, _whoosh_scores(searcher, query, _weighting(request), None)
+    ours = scores(searcher, query, _weighting(request), Columns(searcher.reader()))
+    return ours, _whoosh_scores(searcher, query, _weighting(request))
 
 
 @pytest.mark.parametrize("text", QUERIES + HANDED_TO_WHOOSH)
@@ -64,16 +64,6 @@ def test_scores_on_the_samples_match_whoosh(archive: Archive) -> None:
             ours, whooshs = _both(searcher, text, archive)
             assert ours.keys() == whooshs.keys() and ours, text
             assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
-
-
-def test_filters_keep_only_allowed_documents(archive: Archive) -> None:
-    with archive.store.open().searcher() as searcher:
-        request = SearchRequest("serbia")
-        query, columns = parse_text(request, archive.aliases), Columns(searcher.reader())
-        every = scores(searcher, query, _weighting(request), columns, None)
-        some = set(list(every)[:2])
-        assert scores(searcher, query, _weighting(request), columns, some).keys() == some
-        assert scores(searcher, query, _weighting(request), columns, set()) == {}
 
 
 def test_queries_rank_with_the_bm25_idf_however_the_searcher_was_opened(archive: Archive) -> None:
