@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, Schema
 from whoosh.reading import IndexReader
 from whoosh.util.times import datetime_to_long
 
 from search import Archive
-from search.columns import Columns, live_documents
+from search.columns import Columns, facet_codes, facet_counts, live_documents
+from search.schema import FACET
 
 RANGES = [
     (datetime(2005, 1, 1), datetime(2009, 12, 31, 23, 59)),
@@ -52,7 +56,8 @@ def test_whole_columns_are_whooshs(segmented: Archive) -> None:
     with segmented.store.open().searcher() as searcher:
         reader, columns = searcher.reader(), Columns(searcher.reader())
         assert columns.outlets == _whooshs(reader, "outlet_name")
-        assert columns.years == _whooshs(reader, "year")
+        codes, names = facet_codes(reader, "year")
+        assert isinstance(codes, bytes) and [names[code] for code in codes] == _whooshs(reader, "year")
         assert columns.ids == _whooshs(reader, "id")
         undated = _undated(reader)
         assert columns.dates == [None if n in undated else when for n, when in enumerate(_whooshs(reader, "date"))]
@@ -66,6 +71,27 @@ def test_facets_count_the_documents_given(segmented: Archive) -> None:
         assert outlets == Counter(_whooshs(reader, "outlet_name")[n] for n in some)
         assert years == Counter(_whooshs(reader, "year")[n] for n in some)
         assert outlets[b""] >= 2 and years[b""] >= 2
+
+
+@pytest.mark.parametrize("distinct", [3, 300])
+def test_facets_of_few_and_many_values_across_segments(tmp_path: Path, distinct: int) -> None:
+    """Over 256 values, Whoosh's references take two bytes and the codes a
+    wider array; a segment where no document has the field has no column."""
+    ix = whoosh_index.create_in(str(tmp_path), Schema(name=ID(stored=True), tag=ID(sortable=FACET)))
+    tags = [f"tag {n % distinct}".encode() for n in range(600)]
+    for part in (tags[:400], tags[400:], None):
+        with ix.writer() as writer:
+            for n, tag in enumerate(part or ["untagged"] * 5):
+                writer.add_document(name=str(n), **({"tag": tag.decode()} if part else {}))
+    with ix.reader() as reader:
+        assert len(list(reader.leaf_readers())) == 3
+        values = tags + [b""] * 5
+        codes, names = facet_codes(reader, "tag")
+        assert isinstance(codes, bytes) == (distinct <= 256)
+        assert [names[code] for code in codes] == values
+        some = list(range(0, 605, 3))
+        assert facet_counts(codes, names, some) == Counter(values[n] for n in some)
+        assert facet_counts(codes, names, []) == Counter()
 
 
 @pytest.mark.parametrize(("start", "end"), RANGES)
