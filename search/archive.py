@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .columns import Columns
 from .errors import ArchiveError, SourceError, UnknownDocument
@@ -70,8 +70,7 @@ class AddReport:
     index: IndexReport | None = None
 
 
-@dataclass(frozen=True)
-class WatchRun:
+class WatchRun(NamedTuple):
     """A saved search run: what it matches now, and the new documents among them."""
 
     watch: Watch

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2200
 UNITS = ("day", "week", "month", "year")
@@ -41,8 +41,7 @@ _LEADING = rf"^\W*{_LABEL}(?P<date>{_DATE})\s+(?P<rest>\S.*)$"
 _YEAR_IN = re.compile(r"\d{4}")
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A date found in text, with what it was written as."""
 
     when: datetime
@@ -110,8 +109,7 @@ _DAY_MONTH_YEAR = rf"^(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\s+(?P<year>\d{{4}
 _MONTH_DAY_YEAR = rf"^(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$"
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """An inclusive span of time named by one expression such as "Feb 2021"."""
 
     start: datetime

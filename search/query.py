@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from whoosh import query as Q
 from whoosh.qparser import AndGroup, MultifieldParser
@@ -29,8 +30,7 @@ _FIELD_PREFIX = re.compile(r'(?<![\w"])([A-Za-z_]\w*):(?=\S)')
 _QUOTED = re.compile(r'"[^"]*"')
 
 
-@dataclass(frozen=True)
-class Ranking:
+class Ranking(NamedTuple):
     """BM25's parameters, and the weight of a title match added to a body match.
 
     The defaults are the classic k1 1.5 and b 0.75, with a title match adding

@@ -11,9 +11,8 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
 from itertools import compress, islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import query as Q
 from whoosh import scoring
@@ -29,8 +28,7 @@ from .scores import Scores, scores
 from .snippets import NO_SNIPPET, Snippet, snippet
 
 
-@dataclass(frozen=True)
-class Also:
+class Also(NamedTuple):
     """Another matching document of a hit's story, under `--collapse`."""
 
     doc_id: str
@@ -38,8 +36,7 @@ class Also:
     outlet: str | None
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     rank: int
     doc_id: str
     title: str | None
@@ -52,8 +49,7 @@ class Hit:
     """With `collapse`, the story's other matching documents, oldest first."""
 
 
-@dataclass(frozen=True)
-class SearchResults:
+class SearchResults(NamedTuple):
     """The page of hits shown, and counts over every match."""
 
     request: SearchRequest
@@ -67,8 +63,7 @@ class SearchResults:
     """The query with misspelt words corrected, when it found few documents."""
 
 
-@dataclass(frozen=True)
-class StoredDocument:
+class StoredDocument(NamedTuple):
     doc_id: str
     title: str | None
     body: str
@@ -79,8 +74,7 @@ class StoredDocument:
     author: str | None
 
 
-@dataclass(frozen=True)
-class Statistics:
+class Statistics(NamedTuple):
     documents: int
     outlets: dict[str, int]
     years: dict[str, int]
@@ -145,7 +139,7 @@ def run(
     """
     ranked = None if request.collapse else request.limit
     results, hits = _search(searcher, request, aliases, columns, ranked, snippets=True)
-    return replace(results, hits=tuple(islice(hits, request.limit)))
+    return results._replace(hits=tuple(islice(hits, request.limit)))
 
 
 def stream(

@@ -9,7 +9,7 @@ marks "talked" in the text and "vucic" marks "Vučić".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .schema import NewsAnalyzer
 
@@ -18,8 +18,7 @@ LEAD = 50
 WINDOWS = 2
 
 
-@dataclass(frozen=True)
-class Snippet:
+class Snippet(NamedTuple):
     """A passage of the body as (text, is_match) pieces, in order."""
 
     pieces: tuple[tuple[str, bool], ...]
@@ -32,8 +31,7 @@ NO_SNIPPET = Snippet(())
 """What exports that do not show text carry instead of a snippet."""
 
 
-@dataclass(frozen=True)
-class _Match:
+class _Match(NamedTuple):
     start: int
     end: int
     term: str

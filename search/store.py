@@ -16,10 +16,9 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
@@ -36,8 +35,7 @@ LOCK_TIMEOUT = 30.0
 REBUILD_HINT = "run `search rebuild` to build it again from raw/"
 
 
-@dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedTuple):
     generation: str
     schema_version: int
     rules: str
