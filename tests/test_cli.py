@@ -248,6 +248,24 @@ def test_a_query_imports_only_what_it_needs(archive: Archive) -> None:
     assert stems == "['render'] ['SM0', 'XMT']"  # Whoosh's own stemming and metaphone filters still work
 
 
+ADD_IN_A_NEW_PROCESS = """
+import sys
+from search.cli import cli
+cli(["--home", sys.argv[1], "add", sys.argv[2]], standalone_mode=False)
+print(",".join(m for m in ("lxml", "search.extract") if m in sys.modules))
+"""
+
+
+def test_adding_a_text_dump_leaves_the_html_reader_unimported(archive: Archive, tmp_path: Path) -> None:
+    dump = tmp_path / "gas_note.txt"
+    dump.write_text("Gas deal signed\n\nSerbia and Russia signed a new gas deal on Tuesday.\n", "utf-8")
+    command = [sys.executable, "-c", ADD_IN_A_NEW_PROCESS, str(archive.home), str(dump)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == ""
+    assert archive.search("gas deal signed").hits[0].doc_id == "gas_note.txt"
+
+
 def test_add_onto_a_broken_sidecar_is_one_line_and_keeps_it(invoke: Invoke, home: Path) -> None:
     side = home / "raw" / "003_c724ab5fffc3b5c0.txt.meta.json"
     side.write_text("{broken")
