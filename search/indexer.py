@@ -128,7 +128,11 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, on
         known |= held
         holders, _ = source_files(raw_root, sorted(set(held) - set(batch) - set(removed)))
         recleaned = _prepare_all(holders, rules, report, None)
-        articles = _finish_all(batch | recleaned, rules, counts)
+        articles = [
+            article
+            for article in _finish_all(batch | recleaned, rules, counts)
+            if article.doc_id not in recleaned or not _as_indexed(reader, article, known[article.doc_id])
+        ]
     _classify(report, articles, known, recleaned)
     report.removed = removed
     if articles or removed:
@@ -208,9 +212,8 @@ class Repetition:
         self.before = {key: self._live_frequency(key) for key in self.delta}
 
     def _live_frequency(self, key: str) -> int:
-        """Documents carrying `key` now: Whoosh's count still includes deleted ones."""
-        if ("lines", key) not in self.reader:
-            return 0
+        """Documents carrying `key` now: Whoosh's count still includes deleted
+        ones (and is 0 for a key no segment has: one lookup a segment)."""
         return int(self.reader.doc_frequency("lines", key)) - self.deleted[key]
 
     def is_repeated(self, key: str) -> bool:
@@ -235,6 +238,23 @@ def _holders(reader: IndexReader, keys: set[str]) -> dict[str, Known]:
     """The live documents that carry any of `keys`."""
     docnums = {n for key in keys if ("lines", key) in reader for n in reader.postings("lines", key).all_ids()}
     return _known_of(reader, sorted(docnums))
+
+
+def _as_indexed(reader: IndexReader, article: Article, indexed: Known) -> bool:
+    """Whether an article cleaned again is what the index holds already, so
+    that it need not be written again (most are: a line that became
+    boilerplate was often left out of them by another rule already).
+    Compared: the stored fields, the date, the stamp and the hash; every
+    other field is made from those."""
+    fields = to_fields(article)
+    stored = reader.stored_fields(indexed.docnum)
+    dated = reader.column_reader("dated")[indexed.docnum]
+    return (
+        fields["stamp"] == indexed.stamp
+        and fields["sha"] == indexed.sha
+        and all(fields.get(name) == stored.get(name) for name in reader.schema.stored_names())
+        and fields.get("date") == (reader.column_reader("date", translate=True)[indexed.docnum] if dated else None)
+    )
 
 
 def _classify(
