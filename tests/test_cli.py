@@ -248,6 +248,14 @@ def test_a_query_imports_only_what_it_needs(archive: Archive) -> None:
     assert stems == "['render'] ['SM0', 'XMT']"  # Whoosh's own stemming and metaphone filters still work
 
 
+def test_the_command_moves_what_its_imports_made_out_of_the_collectors_way() -> None:
+    run = "import gc, sys; from search import cli; sys.argv = ['search', '--version']\n"
+    run += "try:\n    cli.main()\nexcept SystemExit:\n    print(gc.get_freeze_count() > 10_000)"
+    result = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "True"
+
+
 ADD_IN_A_NEW_PROCESS = """
 import sys
 from search.cli import cli
