@@ -135,18 +135,20 @@ def length_norms(k1: float, b: float, average: float) -> list[float]:
 
 
 def length_bytes(reader: IndexReader, field: str) -> list[int]:
-    """Each document's field length as Whoosh stores it (one byte), across segments."""
-    found: list[int] = []
-    for leaf, _ in reader.leaf_readers():
-        found += segment_length_bytes(leaf._perdoc, field)
-    return found
+    """Each document's field length as Whoosh stores it (one byte), across
+    segments: the segments' bytes joined, then made a list once (a list, not
+    bytes, since scoring indexes it once a match)."""
+    return list(b"".join(segment_length_bytes(leaf._perdoc, field) for leaf, _ in reader.leaf_readers()))
 
 
-def segment_length_bytes(perdoc: PerDocumentReader, field: str) -> list[int]:
+def segment_length_bytes(perdoc: PerDocumentReader, field: str) -> bytes:
     """Each document's field length in one segment, as stored (0 for a field without lengths)."""
     column = perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
     count = perdoc.doc_count_all()
-    return _whole(column, count) if column is not None else [0] * count
+    if column is None:
+        return bytes(count)
+    written = bytes(column._dbfile.get(column._basepos, column._count))  # one byte a document
+    return written + bytes([column._default] * (count - column._count))
 
 
 def segment_lengths(perdoc: PerDocumentReader, field: str) -> list[int]:

@@ -15,6 +15,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, Schema
 from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
 from search import Archive
@@ -61,6 +62,10 @@ def test_whole_columns_are_whooshs(segmented: Archive) -> None:
         assert columns.ids == _whooshs(reader, "id")
         undated = _undated(reader)
         assert columns.dates == [None if n in undated else when for n, when in enumerate(_whooshs(reader, "date"))]
+        for field in ("title", "body", "outlet_key"):  # the last has no lengths: 0 each
+            # (Whoosh gives None for a stored length of 0.)
+            whooshs = [reader.doc_field_length(n, field) or 0 for n in range(reader.doc_count_all())]
+            assert [byte_to_length(length) for length in columns.lengths(field)] == whooshs, field
 
 
 def test_facets_count_the_documents_given(segmented: Archive) -> None:
