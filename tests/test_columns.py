@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, Schema
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
 from search import Archive
-from search.columns import Columns, facet_codes, facet_counts, live_documents
+from search.columns import Columns, column_numbers, facet_codes, facet_counts, live_documents
 from search.schema import FACET
 
 RANGES = [
@@ -82,14 +83,17 @@ def test_facets_count_the_documents_given(segmented: Archive) -> None:
 def test_facets_of_few_and_many_values_across_segments(tmp_path: Path, distinct: int) -> None:
     """Over 256 values, Whoosh's references take two bytes and the codes a
     wider array; a segment where no document has the field has no column."""
-    ix = whoosh_index.create_in(str(tmp_path), Schema(name=ID(stored=True), tag=ID(sortable=FACET)))
+    schema = Schema(name=ID(stored=True), tag=ID(sortable=FACET), size=COLUMN(NumericColumn("q")))
+    ix = whoosh_index.create_in(str(tmp_path), schema)
     tags = [f"tag {n % distinct}".encode() for n in range(600)]
     for part in (tags[:400], tags[400:], None):
         with ix.writer() as writer:
             for n, tag in enumerate(part or ["untagged"] * 5):
-                writer.add_document(name=str(n), **({"tag": tag.decode()} if part else {}))
+                writer.add_document(name=str(n), **({"tag": tag.decode(), "size": 2**40 + n} if part else {}))
     with ix.reader() as reader:
         assert len(list(reader.leaf_readers())) == 3
+        sizes = [2**40 + n for n in range(400)] + [2**40 + n for n in range(200)] + [0] * 5
+        assert column_numbers(reader, "size").tolist() == sizes  # the numbers' default, 0, without a column
         values = tags + [b""] * 5
         codes, names = facet_codes(reader, "tag")
         assert isinstance(codes, bytes) == (distinct <= 256)
