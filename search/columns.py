@@ -172,6 +172,7 @@ class Columns:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self._lengths: dict[str, list[int]] = {}
+        self._ranges = 0
 
     @cached_property
     def _outlet_codes(self) -> tuple[bytes | array[int], list[bytes]]:
@@ -201,6 +202,11 @@ class Columns:
         dated flags, as arrays: a date range looks at its matches only, so no
         number is made for the other documents."""
         return column_numbers(self.reader, "date"), column_numbers(self.reader, "dated")
+
+    @cached_property
+    def _stamp_lists(self) -> tuple[list[int], list[int]]:
+        dates, dated = self._stamps
+        return dates.tolist(), dated.tolist()
 
     @cached_property
     def dates(self) -> list[int | None]:
@@ -233,11 +239,14 @@ class Columns:
 
         Only the documents asked are looked at (a query's matches), not every
         document of the index: a range costs a lookup per match, and a rare
-        word's range next to nothing.
+        word's range next to nothing. The first range reads from the arrays
+        (a query in a new process asks one); later ones, as in a searcher
+        kept open, from lists made once (a lookup in a list is cheaper).
         """
         low = datetime_to_long(start) if start else 0
         high = datetime_to_long(end) if end else math.inf
-        dates, dated = self._stamps
+        self._ranges += 1
+        dates, dated = self._stamps if self._ranges == 1 else self._stamp_lists
         return [n for n in documents if dated[n] and low <= dates[n] <= high]
 
     def dates_of(self, documents: Collection[int]) -> dict[int, int | None]:
