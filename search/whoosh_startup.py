@@ -11,6 +11,10 @@ metaphone for filters our analyzer does not use (it stems with Snowball's
 English). While Whoosh's query modules are imported, each of those modules
 is a stand-in whose function is the real one, imported when called;
 afterwards the real modules stay importable as ever.
+
+One function a search does call: the term index's `md5`, from `hashlib`,
+which loads OpenSSL for it (12 million instructions, 2 % of a query in a
+new process); Python's own `_md5` module has the same function.
 """
 
 from __future__ import annotations
@@ -29,17 +33,24 @@ STAND_INS = {
 }
 """Module -> the one function Whoosh's start-up takes from it."""
 
+SAME_IN = {"hashlib": ("md5", "_md5")}
+"""Module -> the one function Whoosh takes from it, and a smaller module that has it too."""
+
 
 def import_whoosh() -> None:
-    """Import Whoosh's query modules with stand-ins for the modules not imported already."""
+    """Import Whoosh's query modules and term tables with stand-ins for the modules not imported already."""
     if "whoosh.query" in sys.modules:
         return
-    standing_in = [module for module in STAND_INS if module not in sys.modules]
+    standing_in = [module for module in [*STAND_INS, *SAME_IN] if module not in sys.modules]
     for module in standing_in:
-        stand_in = types.ModuleType(module)
-        vars(stand_in)[STAND_INS[module]] = _imported_when_called(module, STAND_INS[module])
-        sys.modules[module] = stand_in
+        stand_in = sys.modules[module] = types.ModuleType(module)
+        if module in STAND_INS:
+            vars(stand_in)[STAND_INS[module]] = _imported_when_called(module, STAND_INS[module])
+        else:
+            function, smaller = SAME_IN[module]
+            vars(stand_in)[function] = getattr(importlib.import_module(smaller), function)
     try:
+        import whoosh.filedb.filetables  # noqa: F401  (the term index's tables: md5)
         import whoosh.query  # noqa: F401
     finally:
         for module in standing_in:
