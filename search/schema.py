@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
 from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.lang import stemmer_for_language
 
 from .names import fold
+from .whoosh_startup import english_stemmer
 
 if TYPE_CHECKING:
     from .documents import Article
@@ -135,7 +135,7 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
 
 _WORD = re.compile(TOKEN_PATTERN)
 _WHOLE = re.compile(".+", re.DOTALL)  # the value as one word, for tokenize=False
-_stem = stemmer_for_language("en")
+_stem = english_stemmer()
 
 
 def news_analyzer(variants: bool = True) -> NewsAnalyzer:
