@@ -2,9 +2,10 @@
 
 Whoosh filters a date range by expanding it into index terms (hundreds of
 milliseconds at 100,000 documents) and counts facets with a lookup per
-match through its column readers. Read once into lists, the same columns
-make a date filter and a facet count one pass over the matches. A
-searcher that stays open keeps them (`archive.Reading`).
+match through its column readers. Read whole once (lists, arrays, one byte
+a document for outlets and years), the same columns make a date filter and
+a facet count one pass over the matches. A searcher that stays open keeps
+them (`archive.Reading`).
 """
 
 from __future__ import annotations
@@ -205,6 +206,7 @@ class Columns:
 
     @cached_property
     def _stamp_lists(self) -> tuple[list[int], list[int]]:
+        """`_stamps` as lists, for the date ranges of a searcher kept open (`dated_among`)."""
         dates, dated = self._stamps
         return dates.tolist(), dated.tolist()
 
