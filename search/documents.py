@@ -1,17 +1,17 @@
 """The records that flow between the stages of the pipeline.
 
 raw file -> RawDocument -> ParsedDocument -> Article -> index.
-Each is a frozen dataclass so that a stage can only hand data forward.
+Each is a named tuple (immutable, so that a stage can only hand data forward,
+and cheap to define: a frozen dataclass costs 1.6 ms in every process).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Sidecar:
+class Sidecar(NamedTuple):
     """Metadata a user wrote in `<file>.meta.json`; it overrides extraction."""
 
     title: str | None = None
@@ -22,8 +22,7 @@ class Sidecar:
     author: str | None = None
 
 
-@dataclass(frozen=True)
-class RawDocument:
+class RawDocument(NamedTuple):
     """A raw file read from disk and decoded to text."""
 
     doc_id: str
@@ -33,21 +32,19 @@ class RawDocument:
     encoding: str
     sha: str
     stamp: str
-    sidecar: Sidecar = field(default_factory=Sidecar)
+    sidecar: Sidecar = Sidecar()
     truncated: bool = False
     """Only the first sources.MAX_BYTES of the file were read."""
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One paragraph, line or heading of a document, in reading order."""
 
     text: str
     tag: str = "p"
 
 
-@dataclass(frozen=True)
-class PageMeta:
+class PageMeta(NamedTuple):
     """Metadata a page declares about itself (HTML head, JSON-LD, <time>)."""
 
     title: str | None = None
@@ -57,17 +54,15 @@ class PageMeta:
     author: str | None = None
 
 
-@dataclass(frozen=True)
-class ParsedDocument:
+class ParsedDocument(NamedTuple):
     """A document split into blocks, with the metadata its markup declares."""
 
     raw: RawDocument
     blocks: tuple[Block, ...]
-    meta: PageMeta = field(default_factory=PageMeta)
+    meta: PageMeta = PageMeta()
 
 
-@dataclass(frozen=True)
-class Removal:
+class Removal(NamedTuple):
     """A piece of text the cleaner dropped, and the class of boilerplate it was."""
 
     why: str
@@ -75,8 +70,7 @@ class Removal:
     position: int = 0
 
 
-@dataclass(frozen=True)
-class Article:
+class Article(NamedTuple):
     """A cleaned article with its metadata: what the index stores."""
 
     doc_id: str
@@ -95,8 +89,7 @@ class Article:
     truncated: bool = False
 
 
-@dataclass(frozen=True)
-class Skipped:
+class Skipped(NamedTuple):
     """A file left out of the index, and why.
 
     `failed` is true for a document that could not be read; false for a file

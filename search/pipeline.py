@@ -33,7 +33,7 @@ class Prepared:
     def without_text(self) -> Prepared:
         """The same, without the raw text and blocks, which `finish` does not
         read: what a build keeps on disk between its two passes."""
-        parsed = replace(self.parsed, raw=replace(self.parsed.raw, text=""), blocks=())
+        parsed = self.parsed._replace(raw=self.parsed.raw._replace(text=""), blocks=())
         return replace(self, parsed=parsed)
 
 
@@ -55,7 +55,7 @@ def finish(prepared: Prepared, rules: Rules, is_repeated: Callable[[str], bool])
     context = Context(rules, is_repeated, known_title, parsed.raw.is_html, prepared.outlet)
     draft = clean(prepared.lines, context)
     article = build_article(parsed, prepared.outlet, draft)
-    return replace(article, line_keys=prepared.line_keys)
+    return article._replace(line_keys=prepared.line_keys)
 
 
 def never_repeated(_: str) -> bool:
