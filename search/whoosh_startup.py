@@ -44,7 +44,7 @@ def import_whoosh() -> None:
     """Import Whoosh's query modules and term tables with stand-ins for the modules not imported already."""
     if "whoosh.query" in sys.modules:
         return
-    standing_in = [module for module in [*STAND_INS, *SAME_IN] if module not in sys.modules]
+    standing_in = [module for module in [*STAND_INS, *_with_smaller()] if module not in sys.modules]
     for module in standing_in:
         stand_in = sys.modules[module] = types.ModuleType(module)
         if module in STAND_INS:
@@ -58,6 +58,11 @@ def import_whoosh() -> None:
     finally:
         for module in standing_in:
             del sys.modules[module]
+
+
+def _with_smaller() -> list[str]:
+    """The modules of SAME_IN whose smaller module this Python has (a build may leave `_md5` out)."""
+    return [module for module, (_, smaller) in SAME_IN.items() if importlib.util.find_spec(smaller)]
 
 
 def _imported_when_called(module: str, function: str) -> Callable[..., Any]:

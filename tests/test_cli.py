@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from search import Archive
+from search import Archive, whoosh_startup
 from search.cli import cli
 
 from .conftest import FIXTURES, Invoke, write
@@ -239,6 +239,12 @@ print("render" in whoosh.query.terms.variations("rendering"))
 stem, sound = whoosh.analysis.StemmingAnalyzer(), whoosh.analysis.DoubleMetaphoneFilter()
 print([t.text for t in stem("rendering")], [t.text for t in sound(whoosh.analysis.RegexTokenizer()("Smith"))])
 """
+
+
+def test_hashlib_stands_in_only_where_python_has_the_smaller_md5(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert whoosh_startup._with_smaller() == ["hashlib"]
+    monkeypatch.setitem(whoosh_startup.SAME_IN, "hashlib", ("md5", "_no_md5_here"))
+    assert whoosh_startup._with_smaller() == []
 
 
 def test_a_query_imports_only_what_it_needs(archive: Archive) -> None:
