@@ -43,7 +43,7 @@ from .searcher import (
     statistics,
     stream,
 )
-from .store import IndexStore
+from .store import ALIAS_CACHE, IndexStore
 
 if TYPE_CHECKING:
     from whoosh.searching import Searcher
@@ -112,7 +112,7 @@ class Archive:
     @cached_property
     def aliases(self) -> Aliases:
         """The alias table: shipped spellings plus the archive's `aliases.toml`."""
-        return load_aliases(self.home / "aliases.toml")
+        return load_aliases(self.home / "aliases.toml", cache=self.store.folder / ALIAS_CACHE)
 
     def _raw(self) -> Path:
         if not self.raw_dir.is_dir():

@@ -13,10 +13,13 @@ re-indexing.
 
 from __future__ import annotations
 
-import tomllib
+import json
+import os
 import unicodedata
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
+from typing import Any
 
 from .errors import SourceError
 
@@ -46,27 +49,91 @@ def fold(word: str) -> str:
 class Aliases:
     """Groups of spellings of one name, looked up by any member's folded form."""
 
-    def __init__(self, groups: list[list[str]], normalise: Callable[[str], list[str]]) -> None:
-        self._groups: dict[str, frozenset[str]] = {}
-        for spellings in groups:
-            terms = frozenset(fold(term) for spelling in spellings for term in normalise(spelling))
-            for term in terms:
-                self._groups[term] = self._groups.get(term, frozenset()) | terms
+    def __init__(self, groups: dict[str, frozenset[str]]) -> None:
+        self._groups = groups
 
     def variants(self, term: str) -> frozenset[str]:
         """Other folded spellings of an (analysed) query term; empty if none."""
         return self._groups.get(fold(term), frozenset()) - {fold(term)}
 
 
-def load_alias_groups(archive_aliases: Path | None = None) -> list[list[str]]:
-    """The shipped alias groups, with an archive's `aliases.toml` added."""
+def read_aliases(
+    archive_aliases: Path | None, normalise: Callable[[str], list[str]], analysis: str, cache: Path | None = None
+) -> Aliases:
+    """The shipped alias table with an archive's `aliases.toml` added, analysed by `normalise`.
+
+    Parsing the TOML and stemming every spelling is a twentieth of a new
+    process's query (25 M instructions of 500), so `cache` keeps the analysed
+    table with the texts of the tables and the `analysis` it came from; a
+    later process reads it back unless one of them has changed. A cache that
+    cannot be read is made again; one that cannot be written (a read-only
+    archive) is done without.
+    """
+    tables = [(path, _text(path)) for path in (SHIPPED, archive_aliases) if path is not None]
+    key = {"analysis": analysis, "tables": [text for _, text in tables]}
+    groups = _read_cache(cache, key) if cache else None
+    if groups is None:
+        groups = _analysed(_spellings(tables), normalise)
+        if cache:
+            _write_cache(cache, key, groups)
+    return Aliases(groups)
+
+
+def _analysed(spellings: list[list[str]], normalise: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
+    """Each folded term of a group's spellings, with the terms of every group it is in."""
+    groups: dict[str, frozenset[str]] = {}
+    for group in spellings:
+        terms = frozenset(fold(term) for spelling in group for term in normalise(spelling))
+        for term in terms:
+            groups[term] = groups.get(term, frozenset()) | terms
+    return groups
+
+
+def _text(path: Path) -> str | None:
+    """A table's text; None when there is none."""
+    try:
+        return path.read_text("utf-8") if path.is_file() else None
+    except UnicodeDecodeError as exc:
+        raise _invalid(path, exc) from exc
+
+
+def _spellings(tables: list[tuple[Path, str | None]]) -> list[list[str]]:
+    import tomllib  # only when a table is read: a cached one is not
+
     groups: list[list[str]] = []
-    for path in (SHIPPED, archive_aliases):
-        if path is None or not path.is_file():
+    for path, text in tables:
+        if text is None:
             continue
         try:
-            data = tomllib.loads(path.read_text("utf-8"))
-            groups += [[str(v) for v in entry["spellings"]] for entry in data.get("names", [])]
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
-            raise SourceError(f"{path}: not a valid alias table ({exc}); see the comments in {SHIPPED}") from exc
+            groups += [[str(v) for v in entry["spellings"]] for entry in tomllib.loads(text).get("names", [])]
+        except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+            raise _invalid(path, exc) from exc
     return groups
+
+
+def _invalid(path: Path, exc: Exception) -> SourceError:
+    return SourceError(f"{path}: not a valid alias table ({exc}); see the comments in {SHIPPED}")
+
+
+def _read_cache(cache: Path, key: dict[str, Any]) -> dict[str, frozenset[str]] | None:
+    try:
+        data = json.loads(cache.read_text("utf-8"))
+        if data["key"] != key:
+            return None
+        return {term: frozenset(group) for term, group in data["groups"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write_cache(cache: Path, key: dict[str, Any], groups: dict[str, frozenset[str]]) -> None:
+    """Write the cache whole or not at all: another process may be reading it."""
+    if not cache.parent.is_dir():
+        return
+    data = {"key": key, "groups": {term: sorted(group) for term, group in groups.items()}}
+    temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
+    try:
+        temporary.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.replace(temporary, cache)
+    except OSError:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)

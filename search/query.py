@@ -20,8 +20,8 @@ from whoosh.qparser import AndGroup, MultifieldParser
 
 from .dates import Period, parse_period
 from .errors import QueryError
-from .names import Aliases, fold, load_alias_groups
-from .schema import TEXT_FIELDS, outlet_key, query_schema
+from .names import Aliases, fold, read_aliases
+from .schema import SCHEMA_VERSION, TEXT_FIELDS, outlet_key, query_schema
 
 SORTS = ("relevance", "newest", "oldest")
 SEARCH_FIELDS = ("title", "body")
@@ -101,13 +101,15 @@ EXACT_BOOST = 2.0
 """How much more a word's exact form counts than its folded or alias spellings."""
 
 
-NO_ALIASES = Aliases([], lambda text: [])
+NO_ALIASES = Aliases({})
 
 
-def load_aliases(archive_aliases: Path | None = None) -> Aliases:
-    """The alias table, its spellings analysed as query words are."""
+def load_aliases(archive_aliases: Path | None = None, cache: Path | None = None) -> Aliases:
+    """The alias table, its spellings analysed as query words are (see names.read_aliases)."""
     exact = query_schema()["body"].analyzer
-    return Aliases(load_alias_groups(archive_aliases), lambda text: [t.text for t in exact(text, mode="query")])
+    return read_aliases(
+        archive_aliases, lambda text: [t.text for t in exact(text, mode="query")], f"schema {SCHEMA_VERSION}", cache
+    )
 
 
 def parse_text(request: SearchRequest, aliases: Aliases | None = None) -> Q.Query:

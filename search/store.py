@@ -4,6 +4,7 @@
 of its own, with the schema version and the digest of the rules it was
 cleaned with. A rebuild writes a new generation beside the live one and
 switches the manifest only when it is complete, so a crash leaves the old one.
+`index/aliases.json` keeps the alias table analysed (names.read_aliases).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .errors import IndexLocked, IndexMissing, SchemaMismatch
 from .schema import SCHEMA_VERSION, build_schema
 
 MANIFEST = "manifest.json"
+ALIAS_CACHE = "aliases.json"
 LOCK = "write.lock"
 GENERATION_PREFIX = "gen-"
 LOCK_TIMEOUT = 30.0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from search import Archive
-from search.names import fold
+from search import Archive, names
+from search.names import fold, read_aliases
+from search.store import ALIAS_CACHE
 
 from .conftest import write
 
@@ -66,3 +68,52 @@ def test_an_archive_alias_table_adds_spellings(spellings: Archive) -> None:
     assert spellings.search("Wutschitsch").total == 0
     write(spellings.home / "aliases.toml", '[[names]]\nname = "Vučić"\nspellings = ["Vučić", "Wutschitsch"]\n')
     assert Archive(spellings.home).search("Wutschitsch").total == 3
+
+
+def test_the_analysed_table_is_read_back_from_its_cache(spellings: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert spellings.search("Vuchich").total == 3
+    cache = spellings.store.folder / ALIAS_CACHE
+    assert cache.is_file()
+    monkeypatch.setattr(names, "_analysed", _must_not_analyse)
+    assert Archive(spellings.home).search("Vuchich").total == 3
+
+
+def test_a_changed_table_or_analysis_is_analysed_again(tmp_path: Path) -> None:
+    table, cache, analysed = tmp_path / "aliases.toml", tmp_path / "aliases.json", []
+
+    def normalise(text: str) -> list[str]:
+        analysed.append(text)
+        return [text.lower()]
+
+    write(table, '[[names]]\nname = "Vučić"\nspellings = ["Vučić", "Wutschitsch"]\n')
+    first = read_aliases(table, normalise, "one", cache)
+    assert "vucic" in first.variants("wutschitsch") and analysed
+    analysed.clear()
+    assert read_aliases(table, normalise, "one", cache).variants("wutschitsch") == first.variants("wutschitsch")
+    assert not analysed
+    assert read_aliases(table, normalise, "two", cache).variants("wutschitsch") and analysed
+    analysed.clear()
+    write(table, '[[names]]\nname = "Vučić"\nspellings = ["Vučić", "Wuchitch"]\n')
+    edited = read_aliases(table, normalise, "two", cache)
+    assert analysed and not edited.variants("wutschitsch") and "vucic" in edited.variants("wuchitch")
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"key": 1}', "[]", '{"key": null, "groups": 3}'])
+def test_a_damaged_cache_is_made_again(spellings: Archive, damage: str) -> None:
+    cache = spellings.store.folder / ALIAS_CACHE
+    cache.write_text(damage, "utf-8")
+    assert Archive(spellings.home).search("Vuchich").total == 3
+    assert json.loads(cache.read_text("utf-8"))["groups"]["vuchich"]
+
+
+def test_a_cache_that_cannot_be_written_is_done_without(spellings: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> None:
+        raise PermissionError("read-only archive")
+
+    monkeypatch.setattr(names.os, "replace", refuse)
+    assert spellings.search("Vuchich").total == 3
+    assert sorted(path.name for path in spellings.store.folder.iterdir() if "aliases" in path.name) == []
+
+
+def _must_not_analyse(*args: object) -> None:
+    raise AssertionError("the alias table was analysed again")
