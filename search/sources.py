@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -40,6 +41,9 @@ class SourceFile(NamedTuple):
     stamp: str
 
 
+_new_source_file = SourceFile._make
+
+
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
@@ -60,7 +64,7 @@ def scan(raw_root: Path) -> tuple[list[SourceFile], list[Skipped]]:
     skipped: list[Skipped] = []
     root = raw_root.resolve()
     _scan_folder(root, root, "", found, skipped)
-    found.sort()  # by id, the first field, unique
+    found.sort(key=itemgetter(0))  # by id: unique, and strings compare faster than tuples
     return found, skipped
 
 
@@ -83,7 +87,7 @@ def _scan_folder(root: Path, folder: Path, prefix: str, found: list[SourceFile],
             skipped.append(Skipped(doc_id, "a link to a file outside raw/", failed=False))
         else:
             try:
-                found.append(SourceFile(doc_id, entry.path, _stamp(entry.path, name + SIDECAR_SUFFIX in names)))
+                found.append(_source_file(doc_id, entry.path, name + SIDECAR_SUFFIX in names))
             except OSError as exc:
                 skipped.append(Skipped(doc_id, f"cannot be read ({exc.strerror})"))
 
@@ -95,20 +99,24 @@ def source_files(raw_root: Path, doc_ids: list[str]) -> tuple[list[SourceFile], 
     for doc_id in doc_ids:
         path = str(raw_root.resolve() / doc_id)
         try:
-            found.append(SourceFile(doc_id, path, _stamp(path, os.path.isfile(path + SIDECAR_SUFFIX))))
+            found.append(_source_file(doc_id, path, os.path.isfile(path + SIDECAR_SUFFIX)))
         except OSError as exc:
             skipped.append(Skipped(doc_id, f"cannot be read ({exc.strerror})"))
     return found, skipped
 
 
-def _stamp(path: str, has_sidecar: bool) -> str:
-    """Size and modification time of a file and of its sidecar, if any."""
+def _source_file(doc_id: str, path: str, has_sidecar: bool) -> SourceFile:
+    """The file with its stamp: size and modification time, and its sidecar's, if any.
+
+    (Made as a plain tuple is, without the named tuple's Python-level `__new__`:
+    a scan makes 100,000 of them at 100k documents.)
+    """
     info = os.stat(path)
     stamp = f"{info.st_size}:{info.st_mtime_ns}"
     if has_sidecar:
         side = os.stat(path + SIDECAR_SUFFIX)
         stamp += f"|{side.st_size}:{side.st_mtime_ns}"
-    return stamp
+    return _new_source_file((doc_id, path, stamp))
 
 
 def read(source: SourceFile) -> RawDocument:

@@ -88,6 +88,18 @@ def test_incremental_add_change_delete_and_unchanged(archive: Archive, monkeypat
     assert (again.added, again.updated, again.removed, again.unchanged) == ([], [], [], 5)
 
 
+def test_documents_named_in_any_script_are_known_again(archive: Archive) -> None:
+    raw = archive.raw_dir
+    write(raw / "Вучић" / "разговор.txt", "Разговор\n\nПутин и Вучић разговарали о газу.")
+    write(raw / "été déjà.txt", "Notes\n\nLe président serbe a parlé du gaz.")
+    assert sorted(archive.update().added) == ["été déjà.txt", "Вучић/разговор.txt"]
+    assert archive.update().unchanged == 7
+    (raw / "Вучић" / "разговор.txt").unlink()
+    report = archive.update()
+    assert (report.removed, report.unchanged) == (["Вучић/разговор.txt"], 6)
+    assert archive.update().unchanged == 6
+
+
 def test_touching_a_file_without_changing_it_counts_as_unchanged(archive: Archive) -> None:
     path = archive.raw_dir / "001_0d2a95f237a9080f.txt"
     os.utime(path, (1, 1))
