@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
@@ -75,17 +75,15 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
         """Each word that has one of the terms `among`: its start, end and index
         terms (what snippets need, a third of the cost of tokens).
 
-        Stemming changes only the end of a word, so an ASCII word whose first
-        letter begins none of `among` is passed over unanalysed: a query in a
-        new process, whose cache is empty, then stems a tenth of the words.
+        Stemming changes only the end of a word, so only the words that begin
+        with the first letter of one of `among`, or hold a letter outside
+        ASCII, can have one: a regular expression finds those words (the
+        others, nine in ten, never reach Python; `_candidates`).
         """
-        initials = {term[0] for term in among}
-        for match in _WORD.finditer(text):
-            word = match.group().lower()
-            if word[0] in initials or not word.isascii():
-                terms = self.terms(word)
-                if not among.isdisjoint(terms):
-                    yield match.start(), match.end(), terms
+        for match in _candidates("".join(sorted({term[0] for term in among}))).finditer(text):
+            terms = self.terms(match.group().lower())
+            if not among.isdisjoint(terms):
+                yield match.start(), match.end(), terms
 
     def _analyse(self, word: str) -> tuple[str, ...]:
         if not word.isascii():
@@ -134,6 +132,18 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
 
 
 _WORD = re.compile(TOKEN_PATTERN)
+# Where a word of TOKEN_PATTERN begins: not after a letter, nor after a
+# letter and the dot or apostrophe that would join the two.
+_WORD_START = r"(?<!\w)(?<![\w][.'’])"
+
+
+@lru_cache(maxsize=256)
+def _candidates(initials: str) -> re.Pattern[str]:
+    """The words that begin with one of `initials` (either case) or hold a character outside ASCII."""
+    letters = f"[{re.escape(initials + initials.upper())}]|" if initials else ""
+    return re.compile(rf"{_WORD_START}(?={letters}[\w.'’]*[^\x00-\x7f]){TOKEN_PATTERN}")
+
+
 _WHOLE = re.compile(".+", re.DOTALL)  # the value as one word, for tokenize=False
 _stem = english_stemmer()
 
