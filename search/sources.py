@@ -41,9 +41,6 @@ class SourceFile(NamedTuple):
     stamp: str
 
 
-_new_source_file = SourceFile._make
-
-
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
@@ -106,17 +103,13 @@ def source_files(raw_root: Path, doc_ids: list[str]) -> tuple[list[SourceFile], 
 
 
 def _source_file(doc_id: str, path: str, has_sidecar: bool) -> SourceFile:
-    """The file with its stamp: size and modification time, and its sidecar's, if any.
-
-    (Made as a plain tuple is, without the named tuple's Python-level `__new__`:
-    a scan makes 100,000 of them at 100k documents.)
-    """
+    """The file with its stamp: size and modification time, and its sidecar's, if any."""
     info = os.stat(path)
     stamp = f"{info.st_size}:{info.st_mtime_ns}"
     if has_sidecar:
         side = os.stat(path + SIDECAR_SUFFIX)
         stamp += f"|{side.st_size}:{side.st_mtime_ns}"
-    return _new_source_file((doc_id, path, stamp))
+    return SourceFile(doc_id, path, stamp)
 
 
 def read(source: SourceFile) -> RawDocument:
