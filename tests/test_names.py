@@ -106,6 +106,15 @@ def test_a_damaged_cache_is_made_again(spellings: Archive, damage: str) -> None:
     assert json.loads(cache.read_text("utf-8"))["groups"]["vuchich"]
 
 
+@pytest.mark.parametrize("groups", [3, {"vuchich": 5}, {"vuchich": None}])
+def test_a_cache_of_the_same_tables_with_damaged_groups_is_made_again(spellings: Archive, groups: object) -> None:
+    assert spellings.search("Vuchich").total == 3
+    cache = spellings.store.folder / ALIAS_CACHE
+    cache.write_text(json.dumps({**json.loads(cache.read_text("utf-8")), "groups": groups}), "utf-8")
+    assert Archive(spellings.home).search("Vuchich").total == 3
+    assert "vucic" in json.loads(cache.read_text("utf-8"))["groups"]["vuchich"]
+
+
 def test_a_cache_that_cannot_be_written_is_done_without(spellings: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object) -> None:
         raise PermissionError("read-only archive")
