@@ -186,7 +186,10 @@ def _indexed_of(reader: IndexReader, docnums: Iterable[int]) -> Indexed:
 
 
 def _known_of(reader: IndexReader, docnums: Iterable[int]) -> dict[str, Known]:
-    """Id, change stamp and content hash of a few documents, looked up one by one."""
+    """Id, change stamp and content hash of some documents, looked up one by one:
+    those that changed, went or are cleaned again. (When every stamp changed,
+    as after a copy that did not keep times, that is all of them; a lookup is
+    then little beside reading and cleaning each document again.)"""
     ids, stamps, shas = (reader.column_reader(name, translate=False) for name in ("id", "stamp", "sha"))
     return {column_text(ids[n]): Known(n, stamps[n], shas[n]) for n in docnums}
 
