@@ -15,7 +15,6 @@ from __future__ import annotations
 import filecmp
 import json
 import os
-import shutil
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .columns import Columns
 from .errors import ArchiveError, SourceError, UnknownDocument
+from .files import copy_whole
 from .names import Aliases
 from .query import SearchRequest, load_aliases
 from .schema import column_text
@@ -78,13 +78,6 @@ class WatchRun(NamedTuple):
     new: tuple[Hit, ...]
     since: str | None
     """When it ran before (None: never), as the watch recorded it."""
-
-
-def _copy(source: Path, target: Path) -> None:
-    """Copy a file so that `target` never exists half written."""
-    temporary = target.with_name(f".{target.name}.adding")
-    shutil.copy2(source, temporary)
-    os.replace(temporary, target)
 
 
 class Archive:
@@ -200,8 +193,8 @@ class Archive:
         target.parent.mkdir(parents=True, exist_ok=True)
         # The sidecar first: the document is indexed with the metadata written for it.
         if sidecar_path(source).is_file() and not sidecar_path(target).exists():
-            _copy(sidecar_path(source), sidecar_path(target))
-        _copy(source, target)
+            copy_whole(sidecar_path(source), sidecar_path(target))
+        copy_whole(source, target)
         report.copied.append(doc_id)
         return target
 

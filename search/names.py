@@ -14,7 +14,6 @@ re-indexing.
 from __future__ import annotations
 
 import json
-import os
 import unicodedata
 from collections.abc import Callable
 from contextlib import suppress
@@ -22,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import SourceError
+from .files import write_whole
 
 SHIPPED = Path(__file__).with_name("data") / "aliases.toml"
 
@@ -130,10 +130,5 @@ def _write_cache(cache: Path, key: dict[str, Any], groups: dict[str, frozenset[s
     if not cache.parent.is_dir():
         return
     data = {"key": key, "groups": {term: sorted(group) for term, group in groups.items()}}
-    temporary = cache.with_name(f".{cache.name}.{os.getpid()}")
-    try:
-        temporary.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        os.replace(temporary, cache)
-    except OSError:
-        with suppress(OSError):
-            temporary.unlink(missing_ok=True)
+    with suppress(OSError):
+        write_whole(cache, json.dumps(data, ensure_ascii=False).encode())

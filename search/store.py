@@ -27,6 +27,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.index import Index
 
 from .errors import IndexLocked, IndexMissing, SchemaMismatch
+from .files import write_whole
 from .schema import SCHEMA_VERSION, build_schema
 
 MANIFEST = "manifest.json"
@@ -106,13 +107,8 @@ class IndexStore:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def _write_manifest(self, manifest: Manifest) -> None:
-        temporary = self.folder / (MANIFEST + ".tmp")
         data = {"generation": manifest.generation, "schema_version": manifest.schema_version, "rules": manifest.rules}
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, self.folder / MANIFEST)
+        write_whole(self.folder / MANIFEST, json.dumps(data, indent=2).encode(), durable=True)
 
     @contextmanager
     def write_lock(self, timeout: float | None = None) -> Iterator[None]:

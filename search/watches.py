@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from array import array
 from collections.abc import Iterable
@@ -21,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .errors import WatchError
+from .files import write_whole
 from .query import SearchRequest
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -99,8 +99,8 @@ class Watches:
     def save(self, watch: Watch, seen: Iterable[int]) -> None:
         """Write the watch and what it has seen; each file is replaced whole."""
         self.folder.mkdir(exist_ok=True)
-        _replace(self._path(watch.name, ".seen"), array("Q", sorted(seen)).tobytes())
-        _replace(self._path(watch.name, ".json"), json.dumps(asdict(watch), ensure_ascii=False, indent=2).encode())
+        write_whole(self._path(watch.name, ".seen"), array("Q", sorted(seen)).tobytes())
+        write_whole(self._path(watch.name, ".json"), json.dumps(asdict(watch), ensure_ascii=False, indent=2).encode())
 
     def remove(self, name: str) -> Watch:
         watch = self.get(name)
@@ -114,9 +114,3 @@ class Watches:
                 f"{name!r} cannot name a saved search: use letters, digits, '-', '_' or '.', up to 64, no spaces"
             )
         return self.folder / f"{name}{suffix}"
-
-
-def _replace(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.writing")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search import Archive, names
+from search import Archive, files, names
 from search.names import fold, read_aliases
 from search.store import ALIAS_CACHE
 
@@ -119,7 +119,7 @@ def test_a_cache_that_cannot_be_written_is_done_without(spellings: Archive, monk
     def refuse(*args: object) -> None:
         raise PermissionError("read-only archive")
 
-    monkeypatch.setattr(names.os, "replace", refuse)
+    monkeypatch.setattr(files.os, "replace", refuse)
     assert spellings.search("Vuchich").total == 3
     assert sorted(path.name for path in spellings.store.folder.iterdir() if "aliases" in path.name) == []
 
