@@ -20,7 +20,7 @@ from search.pipeline import finish, never_repeated, prepare
 from search.rules import load_rules
 from search.schema import build_schema, to_fields
 from search.sources import scan
-from search.writing import MERGE_AT, open_writer
+from search.writing import INLINE_LIMIT, MERGE_AT, open_writer
 
 from .conftest import SAMPLES
 
@@ -78,12 +78,17 @@ def test_segments_of_inlined_postings_merge(tmp_path: Path) -> None:
 
 
 def test_rare_terms_postings_are_kept_in_the_term_index(tmp_path: Path) -> None:
-    ix = _write(tmp_path / "ours", open_writer)
+    """Fewer postings than INLINE_LIMIT: in the term index; as many: in a block of the postings file."""
+    (tmp_path / "ix").mkdir()
+    ix = whoosh_index.create_in(str(tmp_path / "ix"), build_schema())
+    with open_writer(ix) as writer:
+        for n in range(INLINE_LIMIT):  # "minister" in every document, "visit" in all but one, "k<n>" in one
+            writer.add_document(id=str(n), body=f"minister {'visit' if n else ''} k{n}")
     with ix.reader() as reader:
-        infos = [reader.term_info(*term) for term in reader.all_terms()]
-    assert {info.is_inlined() for info in infos if info.doc_frequency() == 1} == {True}
-    assert {info.is_inlined() for info in infos if info.doc_frequency() > 1} == {False}
-    assert len(_files(ix)["pst"]) < len(_files(_write(tmp_path / "whooshs", _whooshs))["pst"]) / 2
+        inlined = {(info.doc_frequency(), info.is_inlined()) for _, info in reader.iter_field("body")}
+    assert inlined == {(1, True), (INLINE_LIMIT - 1, True), (INLINE_LIMIT, False)}
+    samples = _write(tmp_path / "ours", open_writer)
+    assert len(_files(samples)["pst"]) < len(_files(_write(tmp_path / "whooshs", _whooshs))["pst"]) / 2
 
 
 def test_the_table_of_contents_names_whooshs_codec(tmp_path: Path) -> None:
