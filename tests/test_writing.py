@@ -16,6 +16,7 @@ from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
+from search import writing
 from search.pipeline import finish, never_repeated, prepare
 from search.rules import load_rules
 from search.schema import build_schema, to_fields
@@ -129,6 +130,19 @@ def test_segments_of_one_order_of_size_merge_once_there_are_ten(tmp_path: Path) 
     assert _commit(ix, "last") == [20, MERGE_AT + 1]  # the ten of one document merged with the new one
     with ix.searcher() as searcher:
         assert len(searcher.search(Term("body", "oil"), limit=None)) == 20 + MERGE_AT + 1
+
+
+def test_segments_of_the_largest_size_are_never_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rebuild leaves large segments of one order of size (20 of 50,000 documents at 1,000,000): the
+    first commit after it must not merge them all. (The cap is lowered so that the test writes few documents.)"""
+    monkeypatch.setattr(writing, "MERGE_MAX_DOCS", 3)
+    ix = whoosh_index.create_in(str(tmp_path), build_schema())
+    for n in range(MERGE_AT):
+        _commit(ix, f"a{n}", f"b{n}", f"c{n}")
+    assert _commit(ix, "small") == [3] * MERGE_AT + [1]
+    for n in range(MERGE_AT - 1):
+        _commit(ix, f"d{n}", f"e{n}")
+    assert _commit(ix, "f", "g") == [3] * MERGE_AT + [MERGE_AT * 2 + 1]  # below the cap, merged as ever
 
 
 def test_a_segment_whose_documents_are_all_deleted_is_dropped(tmp_path: Path) -> None:
