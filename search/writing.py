@@ -72,14 +72,13 @@ MERGE_MAX_DOCS = 1_000
 
 Merging goes through Whoosh's writer, no faster than indexing (1,000
 documents in 4.2 s here), and a rebuild leaves segments of up to
-`build.PART_DOCS` documents: at 1,000,000 documents twenty of 50,000, all
-of one order, so the first `add` after it set about merging the whole
-archive (at that rate, over an hour). Below the cap a commit rewrites at most ten
-segments of under 1,000 documents (a few seconds; 1,000-2,000 documents
-for ten `add`s of 100); above it, segments are as many as the batches of
-1,000 documents or more that were added (each `search index` that finds
-them, each `add` of them), until a rebuild writes the archive anew, as
-Lucene's merge policies leave segments above their maximum size alone."""
+`build.PART_DOCS` documents: at 1,000,000 documents twenty of 50,000, all of
+one order, so the first `add` after it set about merging the whole archive
+(at that rate, over an hour). Below the cap, a merge rewrites fewer than
+10,000 documents (an `add` that follows ten `add`s of 100 documents
+merges their 1,000: some 4 s); above it, segments are as many as the batches of 1,000 documents or
+more, until a rebuild writes the archive anew. Lucene's merge policies
+leave segments above their maximum size alone in the same way."""
 
 
 def _merge(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
