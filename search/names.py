@@ -126,9 +126,8 @@ def _read_cache(cache: Path, key: dict[str, Any]) -> dict[str, frozenset[str]] |
 
 
 def _write_cache(cache: Path, key: dict[str, Any], groups: dict[str, frozenset[str]]) -> None:
-    """Write the cache whole or not at all: another process may be reading it."""
-    if not cache.parent.is_dir():
-        return
+    """Write the cache whole or not at all (another process may be reading it);
+    not at all when its folder cannot be written or is not there."""
     data = {"key": key, "groups": {term: sorted(group) for term, group in groups.items()}}
     with suppress(OSError):
         write_whole(cache, json.dumps(data, ensure_ascii=False).encode())

@@ -124,5 +124,11 @@ def test_a_cache_that_cannot_be_written_is_done_without(spellings: Archive, monk
     assert sorted(path.name for path in spellings.store.folder.iterdir() if "aliases" in path.name) == []
 
 
+def test_a_cache_whose_folder_is_not_there_is_done_without(tmp_path: Path) -> None:
+    cache = tmp_path / "index" / ALIAS_CACHE
+    aliases = read_aliases(None, lambda text: text.lower().split(), "one", cache)
+    assert aliases.variants("vucic") and not (tmp_path / "index").exists()
+
+
 def _must_not_analyse(*args: object) -> None:
     raise AssertionError("the alias table was analysed again")
