@@ -34,11 +34,13 @@ dropped.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from whoosh.codec.base import PerDocumentReader, Segment
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter, W3TermInfo
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter, W3TermInfo
 from whoosh.index import Index
+from whoosh.matching import Matcher
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
@@ -104,6 +106,43 @@ def _merge(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
 class _Writer(SegmentWriter):  # type: ignore[misc]
     def per_document_reader(self) -> _Lengths:
         return _Lengths(super().per_document_reader())
+
+    def add_postings_to_pool(self, reader: SegmentReader, startdoc: int, docmap: dict[int, int] | None) -> None:
+        """The postings of a segment being merged, into the pool of the new one.
+
+        Whoosh's own walks the segment's terms in order, then looks each one
+        up again by name in the term index's hash table to read its postings
+        a posting at a time: at 100,000 documents, half the time of an `add`
+        that merged ten segments of 100. Here each term's postings are read
+        from the term information met on the walk, a block at a time. A
+        deleted document's postings are left out, as Whoosh's reader does;
+        `docmap` renumbers the others when the segment has deletions."""
+        terms, schema, add = reader._terms, self.schema, self.pool.add
+        deleted = frozenset(reader._perdoc.deleted_docs()) if reader.has_deletions() else frozenset()
+        for (field, text), info in terms.items():
+            if field not in schema:
+                continue
+            matcher = terms._codec.postings_reader(terms._postfile, info, schema[field].format, term=(field, text))
+            for docnum, weight, value in _postings(matcher):
+                if docnum not in deleted:
+                    add((field, text, startdoc + docnum if docmap is None else docmap[docnum], weight, value))
+
+
+def _postings(matcher: Matcher) -> Iterator[tuple[int, float, Any]]:
+    """(document, weight, value) of each posting of a term's matcher in one
+    segment, as its `id`, `weight` and `value` give them; a block at a time
+    from a posting file's blocks."""
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            matcher._read_values()
+            yield from zip(matcher._ids, matcher._weights, matcher._values, strict=True)
+            matcher._next_block()
+        return
+    while matcher.is_active():  # postings kept in the term index
+        yield matcher.id(), matcher.weight(), matcher.value()
+        matcher.next()
 
 
 class _Lengths:

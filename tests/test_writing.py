@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
+from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
@@ -76,6 +76,46 @@ def test_segments_of_inlined_postings_merge(tmp_path: Path) -> None:
     open_writer(ours).commit(mergetype=OPTIMIZE)
     whooshs = _write(tmp_path / "whooshs", _whooshs)
     assert _postings(whoosh_index.open_dir(str(tmp_path / "ours"))) == _postings(whooshs)
+
+
+def _segments_to_merge(folder: Path) -> Index:
+    """Three segments of the samples and of documents sharing words (postings in blocks and in the term
+    index), with a document of each kind deleted."""
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    with open_writer(ix) as writer:
+        for source in scan(SAMPLES)[0]:
+            writer.add_document(**to_fields(finish(prepare(source, load_rules()), load_rules(), never_repeated)))
+    for batch in ("a", "b"):
+        with open_writer(ix) as writer:
+            for n in range(2 * INLINE_LIMIT):
+                writer.add_document(id=f"{batch}{n}", body=f"oil prices {'rose' if n % 3 else 'fell'} {batch}{n}")
+    with open_writer(ix) as writer:
+        writer.delete_by_term("id", "a1")
+        writer.delete_by_term("id", scan(SAMPLES)[0][0].doc_id)
+    return ix
+
+
+def test_segments_merge_into_the_postings_whooshs_merge_writes(tmp_path: Path) -> None:
+    ours, whooshs = _segments_to_merge(tmp_path / "ours"), _segments_to_merge(tmp_path / "whooshs")
+    assert len(ours._segments()) == 3 and ours.reader().has_deletions()
+    open_writer(ours).commit(mergetype=OPTIMIZE)
+    _whooshs(whooshs).commit(mergetype=OPTIMIZE)
+    merged = whoosh_index.open_dir(str(tmp_path / "ours"))
+    assert len(merged._segments()) == 1 and not merged.reader().has_deletions()
+    assert _postings(merged) == _postings(whoosh_index.open_dir(str(tmp_path / "whooshs")))
+
+
+def test_a_merge_does_not_look_terms_up_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoosh's merge finds each term of a segment again in the term index's hash table (half of a merge)."""
+    ix = _segments_to_merge(tmp_path / "ix")
+    looked_up: list[tuple[str, bytes]] = []
+    term_info = W3TermsReader.term_info
+    monkeypatch.setattr(
+        W3TermsReader, "term_info", lambda reader, *term: looked_up.append(term) or term_info(reader, *term)
+    )
+    open_writer(ix).commit(mergetype=OPTIMIZE)
+    assert not looked_up
 
 
 def test_rare_terms_postings_are_kept_in_the_term_index(tmp_path: Path) -> None:
