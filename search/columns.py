@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from functools import cached_property
+from operator import itemgetter
 from typing import Any
 
 from whoosh.codec.base import PerDocumentReader
@@ -118,14 +119,16 @@ def _references(column: ColumnReader, count: int) -> tuple[bytes | array[int], l
     return (bytes(references) if len(index) <= 256 else array("I", references)), list(index)
 
 
-def facet_counts(codes: bytes | array[int], names: list[bytes], documents: Iterable[int]) -> Counter[bytes]:
-    """How many of `documents` have each value, from `facet_codes`: where the
-    codes are bytes, those of the documents are gathered into bytes and each
-    value counted by `bytes.count` (a third of the time of a Counter)."""
+def facet_counts(codes: bytes | array[int], names: list[bytes], documents: Collection[int]) -> Counter[bytes]:
+    """How many of `documents` have each value, from `facet_codes`: the codes
+    of the documents are gathered by one `itemgetter` (half the time of a
+    `map` of `codes.__getitem__`) and, where they are bytes, each value
+    counted by `bytes.count` (a third of the time of a Counter)."""
+    picked = itemgetter(*documents)(codes) if len(documents) > 1 else [codes[n] for n in documents]
     if isinstance(codes, bytes):
-        picked = bytes(map(codes.__getitem__, documents))
-        return Counter({names[code]: found for code in range(len(names)) if (found := picked.count(code))})
-    return Counter({names[code]: found for code, found in Counter(map(codes.__getitem__, documents)).items()})
+        gathered = bytes(picked)
+        return Counter({names[code]: found for code in range(len(names)) if (found := gathered.count(code))})
+    return Counter({names[code]: found for code, found in Counter(picked).items()})
 
 
 def live_documents(reader: IndexReader) -> set[int] | range:

@@ -100,6 +100,7 @@ def test_facets_of_few_and_many_values_across_segments(tmp_path: Path, distinct:
         assert [names[code] for code in codes] == values
         some = list(range(0, 605, 3))
         assert facet_counts(codes, names, some) == Counter(values[n] for n in some)
+        assert facet_counts(codes, names, [1]) == Counter([values[1]])  # one: itemgetter gives no tuple
         assert facet_counts(codes, names, []) == Counter()
 
 
