@@ -246,7 +246,7 @@ class Archive:
         members = Stories(searcher).members(docnum)
         if request is None:
             return members
-        within = set(allowed(searcher, request, columns, (m.docnum for m in members)))
+        within = set(allowed(searcher, request, columns, [m.docnum for m in members]))
         return [m for m in members if m.docnum in within or m.docnum == docnum]
 
     @cached_property

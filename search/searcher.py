@@ -10,7 +10,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from itertools import compress, islice
 from typing import Any, NamedTuple
 
@@ -280,8 +280,8 @@ def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
     return {column_text(text) for field, text in found if field == "body"}
 
 
-def allowed(searcher: Searcher, request: SearchRequest, columns: Columns, documents: Iterable[int]) -> list[int]:
-    """Those of `documents` the request's dates and outlets allow, in their order."""
+def allowed(searcher: Searcher, request: SearchRequest, columns: Columns, documents: Collection[int]) -> list[int]:
+    """Those of `documents` the request's dates and outlets allow."""
     kept = columns.dated_among(documents, request.start, request.end) if request.start or request.end else documents
     outlets = outlet_filter(request, known_outlets(searcher)) if request.outlets else None
     if outlets is None:
