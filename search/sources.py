@@ -19,6 +19,7 @@ from .errors import SourceError
 
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
 NOT_A_DOCUMENT = "not a .txt, .md, .html or .htm file"
 SIDECAR_FIELDS = ("title", "date", "outlet", "url", "author")
@@ -46,7 +47,7 @@ def sidecar_path(path: Path) -> Path:
 
 
 def is_document_name(name: str) -> bool:
-    return name.lower().endswith(TEXT_SUFFIXES + HTML_SUFFIXES)
+    return name.lower().endswith(DOCUMENT_SUFFIXES)
 
 
 def scan(raw_root: Path) -> tuple[list[SourceFile], list[Skipped]]:
