@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time
 from typing import NamedTuple
 
 EARLIEST_YEAR, LATEST_YEAR = 1800, 2200
@@ -110,7 +110,8 @@ _MONTH_DAY_YEAR = rf"^(?P<month>{_MONTH})\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{
 
 
 class Period(NamedTuple):
-    """An inclusive span of time named by one expression such as "Feb 2021"."""
+    """An inclusive span of time named by one expression such as "Feb 2021":
+    to its last microsecond, since a page's time may have fractions of a second."""
 
     start: datetime
     end: datetime
@@ -131,19 +132,19 @@ def parse_period(text: str) -> Period:
     text = " ".join(text.split())
     if _YEAR.match(text):
         year = _check_year(int(text))
-        return Period(datetime(year, 1, 1), datetime(year, 12, 31, 23, 59, 59), text)
+        return Period(datetime(year, 1, 1), datetime.combine(date(year, 12, 31), time.max), text)
     year_month = _year_month(text)
     if year_month:
         year, month = year_month
         last = calendar.monthrange(year, month)[1]
-        return Period(datetime(year, month, 1), datetime(year, month, last, 23, 59, 59), text)
+        return Period(datetime(year, month, 1), datetime.combine(date(year, month, last), time.max), text)
     found = parse_date(text)
     if found is None:
         raise ValueError(
             f"{text!r} is not a date; use forms like 2021, 2021-02, Feb 2021, 3 February 2021 or 2021-02-03"
         )
-    day = found.when.replace(hour=0, minute=0, second=0, microsecond=0)
-    return Period(day, day + timedelta(days=1) - timedelta(seconds=1), text)
+    day = found.when.date()
+    return Period(datetime.combine(day, time.min), datetime.combine(day, time.max), text)
 
 
 def _year_month(text: str) -> tuple[int, int] | None:

@@ -57,12 +57,12 @@ def test_timezones_are_kept_in_the_text_and_normalised_to_utc() -> None:
 @pytest.mark.parametrize(
     ("text", "start", "end"),
     [
-        ("2021", datetime(2021, 1, 1), datetime(2021, 12, 31, 23, 59, 59)),
-        ("2021-02", datetime(2021, 2, 1), datetime(2021, 2, 28, 23, 59, 59)),
-        ("Feb 2021", datetime(2021, 2, 1), datetime(2021, 2, 28, 23, 59, 59)),
-        ("february 2024", datetime(2024, 2, 1), datetime(2024, 2, 29, 23, 59, 59)),
-        ("3 February 2021", datetime(2021, 2, 3), datetime(2021, 2, 3, 23, 59, 59)),
-        ("2021-02-03", datetime(2021, 2, 3), datetime(2021, 2, 3, 23, 59, 59)),
+        ("2021", datetime(2021, 1, 1), datetime(2021, 12, 31, 23, 59, 59, 999999)),
+        ("2021-02", datetime(2021, 2, 1), datetime(2021, 2, 28, 23, 59, 59, 999999)),
+        ("Feb 2021", datetime(2021, 2, 1), datetime(2021, 2, 28, 23, 59, 59, 999999)),
+        ("february 2024", datetime(2024, 2, 1), datetime(2024, 2, 29, 23, 59, 59, 999999)),
+        ("3 February 2021", datetime(2021, 2, 3), datetime(2021, 2, 3, 23, 59, 59, 999999)),
+        ("2021-02-03", datetime(2021, 2, 3), datetime(2021, 2, 3, 23, 59, 59, 999999)),
     ],
 )
 def test_periods_people_type(text: str, start: datetime, end: datetime) -> None:

@@ -9,6 +9,8 @@ import pytest
 from search import Archive, QueryError, SearchRequest
 from search.errors import UnknownDocument
 
+from .conftest import write
+
 
 def ids(results) -> list[str]:
     return [hit.doc_id for hit in results.hits]
@@ -56,6 +58,16 @@ def test_date_bounds_are_inclusive_periods(archive: Archive) -> None:
     assert archive.search("vucic", date_to="10 September 2020").total == 1
     assert archive.search("vucic", date_from="2024-10-20").total == 2
     assert archive.search("vucic", date_from="2024-10-21").total == 0
+
+
+def test_a_period_runs_to_its_last_instant(archive: Archive) -> None:
+    """A page's time may carry fractions of a second: the last of a year is in that year."""
+    write(archive.raw_dir / "eve.txt", "Vucic at midnight\n\nVucic spoke as the year ended.\n")
+    write(archive.raw_dir / "eve.txt.meta.json", '{"date": "2021-12-31T23:59:59.75"}')
+    archive.update()
+    for period in ("2021", "Dec 2021", "2021-12", "31 December 2021"):
+        assert "eve.txt" in ids(archive.search("vucic", date_from=period, date_to=period)), period
+    assert "eve.txt" not in ids(archive.search("vucic", date_from="2022"))
 
 
 def test_undated_documents_are_left_out_by_a_date_filter(archive: Archive) -> None:
