@@ -1,6 +1,6 @@
 """Whoosh's segment writer, with each field's lengths read once when it
 commits, the postings of rare terms kept in the term index, and segments
-merged by size.
+merged by size, their terms read once each.
 
 At commit Whoosh asks the new segment, for every posting it writes, the
 length of the posting's field in its document, to keep each block's
