@@ -72,16 +72,16 @@ MERGE_AT = 10
 MERGE_MAX_DOCS = 1_000
 """Segments of this many live documents or more are never merged by a commit.
 
-Merging goes through Whoosh's writer, no faster than indexing (1,000
-documents in 4.2 s here), and a rebuild leaves segments of up to
-`build.PART_DOCS` documents: at 1,000,000 documents twenty of 50,000, all of
-one order, so the first `add` after it set about merging the whole archive
-(at that rate, over an hour). Below the cap, a merge rewrites fewer than
-10,000 documents (an `add` of 100 documents that follows ten others
-merges their 1,000: 7.8 s at 100,000, where each of the ten took 0.8-1.2 s);
-above it, segments (a rebuild's parts, batches of 1,000 documents or
-more, what merges made) stay as they are until a rebuild writes the archive
-anew, as Lucene's merge policies leave segments above their maximum size."""
+Merging goes through Whoosh's writer, no faster than indexing, and a
+rebuild leaves segments of up to `build.PART_DOCS` documents: at 1,000,000
+documents twenty of 50,000, all of one order, so the first `add` after it
+set about merging the whole archive (over an hour). Below the cap, a merge
+rewrites fewer than 10,000 documents (an `add` of 100 documents that
+follows ten others merges their 1,000: 5.7-7.3 s at 100,000, where each of
+the ten took 1.0-1.6 s); above it, segments (a rebuild's parts, batches of
+1,000 documents or more, what merges made) stay as they are until a rebuild
+writes the archive anew, as Lucene's merge policies leave segments above
+their maximum size."""
 
 
 def _merge(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
