@@ -114,18 +114,20 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         up again by name in the term index's hash table to read its postings
         a posting at a time: at 100,000 documents, half the time of an `add`
         that merged ten segments of 100. Here each term's postings are read
-        from the term information met on the walk, a block at a time. A
-        deleted document's postings are left out, as Whoosh's reader does;
-        `docmap` renumbers the others when the segment has deletions."""
+        from the term information met on the walk, a block at a time. When
+        the segment has deletions, `docmap` renumbers its live documents
+        (Whoosh's `write_per_doc` made it of them alone), and the postings of
+        a document not in it are left out, as Whoosh's reader leaves them."""
         terms, schema, add = reader._terms, self.schema, self.pool.add
-        deleted = frozenset(reader._perdoc.deleted_docs()) if reader.has_deletions() else frozenset()
         for (field, text), info in terms.items():
             if field not in schema:
                 continue
             matcher = terms._codec.postings_reader(terms._postfile, info, schema[field].format, term=(field, text))
             for docnum, weight, value in _postings(matcher):
-                if docnum not in deleted:
-                    add((field, text, startdoc + docnum if docmap is None else docmap[docnum], weight, value))
+                if docmap is None:
+                    add((field, text, startdoc + docnum, weight, value))
+                elif docnum in docmap:
+                    add((field, text, docmap[docnum], weight, value))
 
 
 def _postings(matcher: Matcher) -> Iterator[tuple[int, float, Any]]:
