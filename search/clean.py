@@ -62,7 +62,8 @@ class Context:
     rules: Rules
     is_repeated: Callable[[str], bool]
     known_title: str | None = None
-    is_html: bool = False
+    cut_region: bool = False
+    """Whether to look for the article's region: a text file's, unless the rules switch it off."""
     outlet: str | None = None
 
 
@@ -242,18 +243,50 @@ def keep_article_region(draft: Draft, ctx: Context) -> Draft:
     with the highest sum is kept (Finn et al.'s Body Text Extraction, by
     lines). Menus, teasers and comment bylines around the article fall
     outside; a subheading between paragraphs stays in. An HTML page has
-    been narrowed to its article by its markup already.
+    been narrowed to its article by its markup already; a file with few
+    other lines is an article already (`[region]` in the rules).
     """
-    if ctx.is_html:
+    others = sum(1 for line in draft.lines if _weight(line) < 0)
+    if not ctx.cut_region or others < ctx.rules.region.min_other_lines:
         return draft
-    best, span, running, start = 0, (0, len(draft.lines)), 0, 0
-    for index, line in enumerate(draft.lines):
+    headline = _headline(draft)
+    best, span, running, start = 0, (headline, len(draft.lines)), 0, headline
+    for index, line in enumerate(draft.lines[headline:], headline):
         if running <= 0:
             running, start = 0, index
-        running += line.words if is_paragraph(line) else -line.words
+        running += _weight(line)
         if running > best:
             best, span = running, (start, index + 1)
     return draft.drop(lambda index, _: None if span[0] <= index < span[1] else "outside the article")
+
+
+def _headline(draft: Draft) -> int:
+    """Where the article starts if the dump repeats its title as a headline
+    (a page's <title> comes first, its <h1> again above the article): the
+    line after the last such repeat; else 0."""
+    title = draft.title and " ".join(draft.title.casefold().split())
+    if not title:
+        return 0
+    for index, line in enumerate(draft.lines):
+        text = " ".join(line.text.casefold().split())
+        if line.words >= HEADLINE_WORDS and (text == title or title.startswith(text)):
+            return index + 1
+    return 0
+
+
+HEADLINE_WORDS = 4
+_FIGURE = re.compile(r"\d")
+
+
+def _weight(line: Line) -> int:
+    """What a line adds to a run's worth as article text: a paragraph its
+    words, a line of figures (a table's row: "Net 5,011,000 vs 2,314,000")
+    nothing, any other line minus its words."""
+    if is_paragraph(line):
+        return line.words
+    words = line.text.split()
+    figures = sum(1 for word in words if _FIGURE.search(word))
+    return 0 if 3 * figures >= len(words) else -line.words
 
 
 STEPS: tuple[Step, ...] = (

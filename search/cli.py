@@ -37,6 +37,8 @@ from .render import (
     evaluation_json,
     evaluation_lines,
     export_lines,
+    filed_json,
+    filed_lines,
     index_report_json,
     index_report_lines,
     plain_mark,
@@ -584,21 +586,31 @@ def watch_remove(ctx: click.Context, name: str, as_json: bool) -> None:
 @cli.command("eval-clean")
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--details", is_flag=True, help="Also score each page, worst first.")
+@click.option(
+    "--filed",
+    type=click.Path(path_type=Path),
+    help='Also the word recall of articles in this JSON-lines file ({"id", "title", "text"}), filed as text files.',
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
-def eval_clean(ctx: click.Context, folder: Path, details: bool, as_json: bool) -> None:
+def eval_clean(ctx: click.Context, folder: Path, details: bool, filed: Path | None, as_json: bool) -> None:
     """Score the cleaner against gold article text in FOLDER (pages/<id>.html
-    and gold.json, as in ../shared/dev/extraction), with the archive's rules.
+    and gold.json), with the archive's rules: the HTML path, and the page's
+    text as a text file of each shape (a block a line, hard-wrapped at 72
+    columns with and without blank lines).
 
-    Example: search eval-clean ../shared/dev/extraction --details
+    Example: search eval-clean PAGES --details --filed NEWS.jsonl
     """
-    from .evaluation import evaluate_cleaner, trafilatura_reference
+    from .evaluation import evaluate_cleaner, evaluate_filed, trafilatura_reference
 
-    evaluation = evaluate_cleaner(folder, _archive(ctx).rules, trafilatura_reference())
+    rules = _archive(ctx).rules
+    evaluation = evaluate_cleaner(folder, rules, trafilatura_reference())
+    filed_score = evaluate_filed(filed, rules) if filed else None
     if as_json:
-        _echo_json(evaluation_json(evaluation, details))
+        _echo_json(evaluation_json(evaluation, details) | ({"filed": filed_json(filed_score)} if filed_score else {}))
     else:
         _echo_lines(evaluation_lines(evaluation, details))
+        _echo_lines(filed_lines(filed_score) if filed_score else ())
 
 
 @cli.command("eval")

@@ -1,6 +1,8 @@
 """Raw text into blocks in reading order, plus what the markup says about itself.
 
-A text dump becomes one block per non-empty line, its white space folded.
+A text file becomes one block per paragraph, its white space folded: the
+paragraphs are rebuilt from its lines first (`paragraphs.py`), so that a
+hard-wrapped file and the same text a paragraph a line clean alike.
 An HTML page goes to `extract.py`, which finds its main content and reads
 its metadata; it is imported for the first page (lxml with it: 20 ms that
 an archive of text dumps never needs).
@@ -9,6 +11,7 @@ an archive of text dumps never needs).
 from __future__ import annotations
 
 from .documents import Block, ParsedDocument, RawDocument
+from .paragraphs import paragraphs
 from .rules import Rules
 
 
@@ -19,5 +22,5 @@ def parse(raw: RawDocument, rules: Rules) -> ParsedDocument:
         tree = parse_tree(raw.text)
         meta = page_meta(tree)
         return ParsedDocument(raw=raw, blocks=main_blocks(tree, rules.html), meta=meta)
-    lines = (" ".join(line.split()) for line in raw.text.splitlines())
-    return ParsedDocument(raw=raw, blocks=tuple(Block(line) for line in lines if line))
+    markdown = raw.path.lower().endswith(".md")
+    return ParsedDocument(raw=raw, blocks=tuple(Block(text) for text in paragraphs(raw.text, markdown)))

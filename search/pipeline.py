@@ -52,7 +52,9 @@ def finish(prepared: Prepared, rules: Rules, is_repeated: Callable[[str], bool])
     """Clean a prepared document into its Article."""
     parsed = prepared.parsed
     known_title = parsed.raw.sidecar.title or parsed.meta.title
-    context = Context(rules, is_repeated, known_title, parsed.raw.is_html, prepared.outlet)
+    raw = parsed.raw
+    cut_region = not raw.is_html and rules.region.applies(prepared.outlet, raw.doc_id)
+    context = Context(rules, is_repeated, known_title, cut_region, prepared.outlet)
     draft = clean(prepared.lines, context)
     article = build_article(parsed, prepared.outlet, draft)
     return article._replace(line_keys=prepared.line_keys)

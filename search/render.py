@@ -18,7 +18,7 @@ from .searcher import Hit, SearchResults, Statistics, StoredDocument
 if TYPE_CHECKING:
     from .archive import AddReport
     from .documents import Article
-    from .evaluation import CleanEvaluation, Score
+    from .evaluation import CleanEvaluation, FiledEvaluation, Score
     from .indexer import IndexReport
     from .relevance import RelevanceScores
 
@@ -313,20 +313,39 @@ def evaluation_lines(evaluation: CleanEvaluation, details: bool = False) -> Iter
     yield f"{len(evaluation.pages)} pages; token-level scores against the gold text, means over pages"
     yield f"{'':<22} {'precision':>9} {'recall':>7} {'F1':>6}"
     yield _score_row("HTML path", evaluation.mean("html"))
-    yield _score_row("text-dump path", evaluation.mean("text_dump"))
+    for path, label in DUMP_SHAPES.items():
+        yield _score_row(label, evaluation.mean(path))
     yield _score_row("whole-page text", evaluation.mean("baseline"))
     if evaluation.reference:
         yield _score_row(evaluation.reference, evaluation.mean("reference")) + "  (reference, same run)"
     yield f"HTML path speed: {evaluation.pages_per_second:.0f} pages/s on one core"
     if details:
         yield ""
-        yield f"{'page':<12} {'site':<28} {'P':>5} {'R':>5} {'F1':>5} {'dump F1':>7}"
+        yield f"{'page':<12} {'site':<28} {'P':>5} {'R':>5} {'F1':>5} {'dump F1':>7} {'wrapped':>7} {'tight':>5}"
         for page in sorted(evaluation.pages, key=lambda p: p.html.f1):
             html = page.html
             yield (
                 f"{page.page[:12]:<12} {page.site[:28]:<28} {html.precision:>5.2f} {html.recall:>5.2f} "
-                f"{html.f1:>5.2f} {page.text_dump.f1:>7.2f}"
+                f"{html.f1:>5.2f} {page.text_dump.f1:>7.2f} {page.wrapped.f1:>7.2f} {page.wrapped_tight.f1:>5.2f}"
             )
+
+
+DUMP_SHAPES = {
+    "text_dump": "text-dump path",
+    "wrapped": "  wrapped at 72",
+    "wrapped_tight": "  wrapped, no blanks",
+}
+"""The shapes of a page's text file scored by the evaluation, as labelled."""
+
+
+def filed_lines(filed: FiledEvaluation) -> Iterator[str]:
+    yield f"{filed.articles} articles filed hard-wrapped (title, blank line, text): word recall {filed.recall:.3f}"
+    worst = ", ".join(f"{doc_id} {recall:.2f}" for doc_id, recall in filed.worst)
+    yield f"kept least: {worst}"
+
+
+def filed_json(filed: FiledEvaluation) -> dict[str, Any]:
+    return {"articles": filed.articles, "recall": round(filed.recall, 4), "worst": dict(filed.worst)}
 
 
 def evaluation_json(evaluation: CleanEvaluation, details: bool = False) -> dict[str, Any]:
@@ -336,14 +355,16 @@ def evaluation_json(evaluation: CleanEvaluation, details: bool = False) -> dict[
 
     data: dict[str, Any] = {"pages": len(evaluation.pages), **scores("html")}
     data["baseline"] = scores("baseline")
-    data["text_dump"] = scores("text_dump")
+    for path in DUMP_SHAPES:
+        data[path] = scores(path)
     data["pages_per_second"] = round(evaluation.pages_per_second, 1)
     if evaluation.reference:
         data["reference"] = {"name": evaluation.reference, **scores("reference")}
     if details:
         data["details"] = [
             {"page": p.page, "site": p.site, "precision": p.html.precision, "recall": p.html.recall,
-             "f1": p.html.f1, "text_dump_f1": p.text_dump.f1}
+             "f1": p.html.f1, "text_dump_f1": p.text_dump.f1, "wrapped_f1": p.wrapped.f1,
+             "wrapped_tight_f1": p.wrapped_tight.f1}
             for p in evaluation.pages
         ]  # fmt: skip
     return data

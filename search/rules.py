@@ -67,12 +67,32 @@ class HtmlRules:
 
 
 @dataclass(frozen=True)
+class RegionRules:
+    """When the cleaner looks for the article's region in a text file."""
+
+    min_other_lines: int
+    """A file with fewer lines that are neither paragraphs nor rows of figures
+    has nothing around its article to cut: it is taken whole."""
+    off_outlets: frozenset[str]
+    """Outlets (case folded) whose files hold clean article text already."""
+    off_folders: tuple[str, ...]
+    """Folders of raw/ (with a trailing slash) whose files hold clean text."""
+
+    def applies(self, outlet: str | None, doc_id: str) -> bool:
+        """Whether the region cut is on for a document of `outlet` at `doc_id`."""
+        if outlet is not None and outlet.casefold() in self.off_outlets:
+            return False
+        return not doc_id.startswith(self.off_folders)
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything the cleaner and the metadata extraction are tuned by."""
 
     boilerplate: tuple[BoilerplateClass, ...]
     outlets: tuple[Outlet, ...]
     html: HtmlRules
+    region: RegionRules
     repeat_min_docs: int
     run_min_lines: int
     run_max_words: int
@@ -151,6 +171,7 @@ def _compile(data: dict[str, Any], digest: str) -> Rules:
             content_names=_any_word(html["content_names"]),
             max_link_density=float(html["max_link_density"]),
         ),
+        region=_region(data["region"]),
         repeat_min_docs=int(data["repetition"]["min_docs"]),
         run_min_lines=int(data["runs"]["min_lines"]),
         run_max_words=int(data["runs"]["max_words"]),
@@ -158,6 +179,15 @@ def _compile(data: dict[str, Any], digest: str) -> Rules:
         any_of={where: _union([c.pattern for c in classes if c.where == where]) for where in WHERE},
         longest={where: max((c.max_words for c in classes if c.where == where), default=0) for where in WHERE},
         digest=digest,
+    )
+
+
+def _region(entry: dict[str, Any]) -> RegionRules:
+    folders = (str(folder).strip("/") for folder in entry.get("off_folders", []))
+    return RegionRules(
+        min_other_lines=int(entry["min_other_lines"]),
+        off_outlets=frozenset(str(outlet).casefold() for outlet in entry.get("off_outlets", [])),
+        off_folders=tuple(f"{folder}/" for folder in folders if folder),
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +27,7 @@ REUTERS = Path(__file__).resolve().parents[3] / "shared" / "dev" / "news" / "reu
 FIRST_DAY = date(2000, 1, 1)
 DAYS = 26 * 365
 FILES_PER_FOLDER = 1000
+WIRE_WIDTH = 70
 
 # Outlets of the synthetic archive, each with a fingerprint line and a footer.
 OUTLETS = [
@@ -55,10 +57,13 @@ class Doc:
         return f"{self.number // FILES_PER_FOLDER:04d}/doc-{self.number:07d}.txt"
 
     def raw_text(self) -> str:
-        """The document as a text dump of its web page would show it."""
+        """The document as filed: the title, a dateline, the story hard-wrapped
+        at WIRE_WIDTH columns with no blank line between its paragraphs (as
+        the Reuters wire filed it), then the outlet's footer."""
         _, fingerprint, footer = OUTLETS[self.number % len(OUTLETS)]
         dateline = f"{self.day:%B} {self.day.day}, {self.day.year}"
-        return "\n".join([self.title, dateline, "", self.body, "", footer, fingerprint, ""])
+        story = "\n".join(textwrap.fill(paragraph, WIRE_WIDTH) for paragraph in self.body.split("\n"))
+        return "\n".join([self.title, dateline, "", story, "", footer, fingerprint, ""])
 
 
 def stories() -> list[tuple[str, list[str]]]:

@@ -1,0 +1,144 @@
+"""The paragraphs of a text file, rebuilt from its lines.
+
+Text files come in two shapes: one paragraph per line (what a scraper or
+"copy all" saves), and hard-wrapped, where a paragraph runs over several
+lines cut near one width (e-mail, wire feeds, `lynx -dump`, "save as text").
+Everything the cleaner decides (title, dateline, article region, footers)
+is decided on paragraphs, so the two shapes must give the same ones.
+
+A file is taken as hard-wrapped when its lines pile up just below one width
+and few go past it. Two lines of a wrapped file are then one paragraph when
+the first word of the second would not have fitted on the first: the line
+was full, so the wrapper cut it, not the writer. A blank line, a list item, a
+line the wrapper did not fill or one wider than the width ends a paragraph. A Markdown file joins every
+run of lines, as Markdown itself does, except headings, list items, quotes,
+tables and code.
+
+No word is lost or glued at a join: lines are joined with one space, except
+after a hyphen that ends a word ("Serbian-" + "Russian"), which is kept,
+with no space: wrappers break at spaces and at the hyphens of compounds,
+never inside a word, so the hyphen is the compound's own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from itertools import pairwise, takewhile
+
+MAX_WIDTH = 160
+"""Nobody wraps wider; a file whose lines are longer holds a paragraph a line."""
+BAND = 10
+"""A wrapped line stops short of the width by less than the next word's length:
+most of a wrapped file's lines end in this many columns below the width."""
+MIN_FULL = 3
+"""A width needs at least this many lines in its band (and MIN_FULL_SHARE of all)."""
+MIN_FULL_SHARE = 0.02
+MAX_OVER_SHARE = 0.05
+MAX_OVER_BAND = 0.2
+"""A wrapped file has few lines of several words longer than its width: at
+most this share of all, and of those in the band."""
+
+SMALL_WORD = 3
+"""Words this short ("of", "the", "and") stay small in a heading's Title Case."""
+HEADING_SHARE = 1.0
+_ENDED = re.compile(r"[.!?…:;,\"”»'’)\]&–—-]$")
+_LIST_ITEM = re.compile(r"^(?:[-*•·–—+]\s|\d{1,3}[.)]\s|\(?[a-z]\)\s)")
+_MARKDOWN_BLOCK = re.compile(r"^(?:#|>|\||```|~~~| {4}|\t)")
+_HYPHENATED = re.compile(r"\w-$")
+
+
+def paragraphs(text: str, markdown: bool = False) -> list[str]:
+    """The paragraphs of `text`, each with its white space folded to single spaces."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    width = 0 if markdown else wrap_width(lines)
+    found: list[str] = []
+    for run in _runs(lines):
+        found.extend(_join(run, width, markdown))
+    return found
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the file's lines were wrapped at, or None if they were not.
+
+    The width is the top of the highest band of BAND columns that holds many
+    lines (of two words or more: a long word or a URL stands alone on a line
+    wider than the width) and few above it. A file with many lines wider than
+    that holds paragraphs a line, some of which happen to be of similar length
+    (on the development pages, dumps a paragraph a line have a fifth to as
+    many lines above their densest band as in it; wrapped ones, none).
+    """
+    lengths = sorted((len(line.strip()) for line in lines if " " in line.strip()), reverse=True)
+    needed = max(MIN_FULL, MIN_FULL_SHARE * len(lengths))
+    for over, length in enumerate(lengths):
+        if over > MAX_OVER_SHARE * len(lengths):
+            return None
+        band = _band(lengths, over, length) if length <= MAX_WIDTH else 0
+        if band >= needed and over <= MAX_OVER_BAND * band:
+            return length
+    return None
+
+
+def _band(lengths: list[int], start: int, top: int) -> int:
+    """How many of `lengths` (longest first) from `start` on are within BAND of `top`."""
+    return sum(1 for _ in takewhile(lambda length: length > top - BAND, lengths[start:]))
+
+
+def _runs(lines: list[str]) -> Iterator[list[str]]:
+    """Runs of non-blank lines."""
+    run: list[str] = []
+    for line in lines:
+        if line.strip():
+            run.append(line)
+        elif run:
+            yield run
+            run = []
+    if run:
+        yield run
+
+
+def _join(run: list[str], width: int | None, markdown: bool) -> Iterator[str]:
+    paragraph = _fold(run[0])
+    for above, line in pairwise(run):
+        folded = _fold(line)
+        if _continues(above, line, folded, width, markdown):
+            paragraph = _joined(paragraph, folded)
+        else:
+            yield paragraph
+            paragraph = folded
+    yield paragraph
+
+
+def _continues(above: str, line: str, folded: str, width: int | None, markdown: bool) -> bool:
+    """Whether `line` goes on the paragraph of the line `above` it rather than starting one."""
+    if _LIST_ITEM.match(folded) or (_LIST_ITEM.match(above) and not line[:1].isspace()):
+        return False  # an item starts a paragraph; one goes on only on an indented line
+    if markdown:
+        return not (_MARKDOWN_BLOCK.match(line) or _MARKDOWN_BLOCK.match(above))
+    if width is None:
+        return False
+    length = len(above.strip())
+    if length > width or (_heading(above) and folded[0].isupper()):
+        return False
+    space = 0 if _HYPHENATED.search(above) else 1  # a compound is broken after its hyphen, with no space
+    return length + space + len(folded.split(" ", 1)[0]) > width
+
+
+def _heading(line: str) -> bool:
+    """Whether a line reads as a heading: its longer words are Capitalised
+    ("Standoff at a Hong Kong University Following Night of Violence"), and
+    it has no comma and does not end like a sentence or on a dash. A list of
+    headlines wrapped near the width must not be joined into a paragraph;
+    a line of names in prose ("the Russian Federation, Sergey") goes on."""
+    words = [word for word in line.split() if len(word) > SMALL_WORD and word[0].isalpha()]
+    capital = sum(1 for word in words if word[0].isupper())
+    titled = len(words) >= 2 and capital >= HEADING_SHARE * len(words)
+    return titled and "," not in line and not _ENDED.search(line)
+
+
+def _joined(paragraph: str, line: str) -> str:
+    return paragraph + line if _HYPHENATED.search(paragraph) else f"{paragraph} {line}"
+
+
+def _fold(line: str) -> str:
+    return " ".join(line.split())

@@ -1,0 +1,129 @@
+"""Paragraphs rebuilt from the lines of a text file, whatever its shape."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.documents import Article, RawDocument
+from search.evaluation import evaluate_filed, hard_wrapped
+from search.paragraphs import paragraphs, wrap_width
+from search.pipeline import finish, never_repeated, prepare_raw
+from search.rules import load_rules
+
+from .benchmarks.corpus import REUTERS
+from .conftest import SAMPLES
+
+RULES = load_rules()
+PROSE = (
+    "President Vučić and President Putin exchanged views on the situation in the Balkans and discussed "
+    "current issues of the strategic Serbian-Russian partnership, including the development of dialogue "
+    "at the highest level. The two interlocutors affirmed that Serbia and Russia are sincere friends."
+)
+
+
+def clean(text: str, name: str = "doc.txt") -> Article:
+    return finish(prepare_raw(RawDocument(name, name, text, False, "utf-8", "", ""), RULES), RULES, never_repeated)
+
+
+def test_a_wrapped_paragraph_is_one_paragraph_again() -> None:
+    wrapped = textwrap.fill(PROSE, 72)
+    assert wrapped.count("\n") >= 3
+    assert paragraphs(f"{wrapped}\n\n{wrapped}") == [PROSE, PROSE]
+
+
+def test_paragraphs_are_told_apart_by_the_width_alone() -> None:
+    """No blank lines: a paragraph's last line is short of the width."""
+    second = "Short closing paragraph of the story, which the wire filed without a blank line."
+    text = textwrap.fill(PROSE, 72) + "\n" + textwrap.fill(second, 72) + "\n" + textwrap.fill(PROSE, 72)
+    assert paragraphs(text) == [PROSE, second, PROSE]
+
+
+def test_a_file_a_paragraph_a_line_is_left_as_it_is() -> None:
+    lines = ["Menu", "World", PROSE, "Share this", PROSE + " " + PROSE, "Contact us"]
+    assert wrap_width(lines) is None
+    assert paragraphs("\n".join(lines)) == lines
+
+
+def test_a_compound_broken_at_its_hyphen_is_whole_again() -> None:
+    broken = 0
+    for width in range(40, 100):
+        wrapped = textwrap.fill(PROSE, width)  # breaks "Serbian-Russian" after the hyphen where it must
+        broken += "Serbian-\n" in wrapped
+        assert paragraphs(f"{wrapped}\n\n{wrapped}") == [PROSE, PROSE], width
+    assert broken
+
+
+def test_a_dash_ending_a_line_keeps_its_spaces() -> None:
+    dashed = PROSE.replace("level. The", "level - the")
+    wrapped = [textwrap.fill(dashed, width) for width in range(40, 100)]
+    ending = [text for text in wrapped if " -\n" in text]  # (a line starting "- " is a list item)
+    assert ending and all(paragraphs(f"{text}\n\n{text}") == [dashed, dashed] for text in ending)
+
+
+def test_list_items_and_title_case_headlines_are_not_joined() -> None:
+    items = [f"- item number {n} of a list that runs close to the width of the file" for n in range(4)]
+    headlines = [
+        "Standoff at a Hong Kong University Following Night of Violence Today",
+        "Firsthand Witnesses Voice Concerns About the July Call With Leaders",
+        "Beijing Response to Ruling Is Glimpse Into Hong Kong Legal Future",
+    ]
+    text = textwrap.fill(PROSE, 72) + "\n" + "\n".join(headlines + items) + "\n" + textwrap.fill(PROSE, 72)
+    assert paragraphs(text) == [PROSE, *headlines, *items, PROSE]
+
+
+def test_markdown_joins_its_lines_but_not_its_headings_lists_or_code() -> None:
+    text = "# Title here\nfirst line of text\nsecond line of text\n\n- one\n- two\n\n    code line\n    more code\n"
+    assert paragraphs(text, markdown=True) == [
+        "# Title here",
+        "first line of text second line of text",
+        "- one",
+        "- two",
+        "code line",
+        "more code",
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.text("abcdefghijklmnopqrstuvwxyzčšž", min_size=1, max_size=12), min_size=1, max_size=80),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(40, 100),
+    st.sampled_from(["\n", "\n\n"]),
+)
+def test_no_word_is_lost_or_glued_at_a_join(words: list[list[str]], width: int, between: str) -> None:
+    text = between.join(textwrap.fill(" ".join(paragraph), width, break_long_words=False) for paragraph in words)
+    assert " ".join(paragraphs(text)).split() == [word for paragraph in words for word in paragraph]
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.txt")), ids=lambda path: path.name)
+def test_a_sample_wrapped_at_72_cleans_as_the_sample_does(sample: Path) -> None:
+    text = sample.read_text("utf-8")
+    whole = clean(text, sample.name)
+    assert clean(hard_wrapped(text, "\n\n"), sample.name) == whole
+    tight = clean(hard_wrapped(text, "\n"), sample.name)  # paragraphs known only by the wrapping
+    assert not Counter(whole.body.split()) - Counter(tight.body.split())
+    assert tight.date == whole.date
+
+
+def test_a_hard_wrapped_wire_story_keeps_all_of_its_text() -> None:
+    """Reuters as filed: title, blank line, text wrapped with no blank lines."""
+    table = "Shr 27 cts vs 29 cts\nNet 13,555,000 vs 14,635,000\nRevs 104,606,000 vs 110,311,000\n12 mths\n"
+    story = textwrap.fill(PROSE, 65) + "\n" + table + textwrap.fill(PROSE, 65)
+    article = clean(f"POTOMAC ELECTRIC POWER CO <POM> JAN NET\n\n{story}")
+    assert article.title == "POTOMAC ELECTRIC POWER CO <POM> JAN NET"
+    assert Counter(article.body.split()) == Counter(story.split())
+
+
+@pytest.mark.skipif(not REUTERS.is_file(), reason="the development set ../shared/dev/news is absent")
+def test_reuters_as_filed_keeps_its_words() -> None:
+    filed = evaluate_filed(REUTERS, RULES)
+    assert filed.articles == 300 and filed.recall >= 0.97, filed
