@@ -98,7 +98,7 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
         shutil.rmtree(parts, ignore_errors=True)
     for _, part in written:
         built.merge(part)
-    for ids in (built.added, built.undated, built.no_outlet, built.truncated):
+    for ids in (built.added, built.undated, built.no_outlet, built.truncated, built.mostly_cut, built.repaired):
         ids.sort()
     built.documents = len(built.added)
     return built

@@ -70,14 +70,21 @@ class Context:
 Step = Callable[[Draft, Context], Draft]
 
 
-def line_key(outlet: str | None, text: str) -> str:
-    """A short key for a line within an outlet, to count where it recurs."""
+def line_key(group: str, text: str) -> str:
+    """A short key for a line within a group of documents, to count where it recurs."""
     normal = " ".join(text.casefold().split())
-    return hashlib.blake2b(f"{outlet or ''}\0{normal}".encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(f"{group}\0{normal}".encode(), digest_size=8).hexdigest()
 
 
-def to_lines(blocks: tuple[Block, ...], outlet: str | None) -> tuple[Line, ...]:
-    return tuple(Line(b.text, b.tag, line_key(outlet, b.text), i, word_count(b.text)) for i, b in enumerate(blocks))
+def repetition_group(outlet: str | None, doc_id: str) -> str:
+    """The documents a line's recurrence is counted among: its outlet's; for a
+    document of no known outlet, those of its folder (documents of unknown
+    outlets are not one outlet, but a folder is usually one source)."""
+    return outlet if outlet is not None else "\0folder:" + doc_id.rpartition("/")[0]
+
+
+def to_lines(blocks: tuple[Block, ...], group: str) -> tuple[Line, ...]:
+    return tuple(Line(b.text, b.tag, line_key(group, b.text), i, word_count(b.text)) for i, b in enumerate(blocks))
 
 
 def is_paragraph(line: Line) -> bool:
@@ -120,15 +127,31 @@ def _cut_suffixes(draft: Draft, ctx: Context) -> Draft:
 
 
 def drop_repeated(draft: Draft, ctx: Context) -> Draft:
-    """Drop lines that recur word for word across the outlet's documents,
-    except datelines above the first paragraph: an outlet that publishes three
-    articles a day dates them alike, and they would all lose their date."""
+    """Drop lines that recur word for word across the documents of the outlet
+    (or, for no known outlet, of the folder) and read as boilerplate.
+
+    Recurring is not enough: articles repeat quotes, and a wire story's
+    updates repeat its lead. What goes is a line that is not a sentence
+    (a label, a contact block's lines), a short sentence at the head or the
+    tail of the document ("Follow us on Telegram."), and whatever recurring
+    line follows one that went (the rest of a footer). A sentence in the
+    body, and any paragraph of `prose_words` or more, stays. Datelines above
+    the first paragraph stay too: an outlet that publishes three articles a
+    day dates them alike, and they would all lose their date.
+    """
     first_paragraph = _first_paragraph(draft.lines)
+    tail = len(draft.lines) - ctx.rules.repeat_edge_lines
+    in_block = False
 
     def why(index: int, line: Line) -> str | None:
+        nonlocal in_block
         if not ctx.is_repeated(line.key) or (index <= first_paragraph and dateline(line.text)):
+            in_block = False
             return None
-        return "repeated in the outlet"
+        sentence = bool(SENTENCE_END.search(line.text))
+        prose = line.words >= ctx.rules.repeat_prose_words or first_paragraph <= index < tail
+        in_block = in_block or not (sentence and prose)
+        return "repeated in the outlet" if in_block else None
 
     return draft.drop(why)
 

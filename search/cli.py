@@ -41,6 +41,7 @@ from .render import (
     filed_lines,
     index_report_json,
     index_report_lines,
+    index_warning_lines,
     plain_mark,
     relevance_json,
     relevance_lines,
@@ -211,6 +212,7 @@ def _show_index_report(report: IndexReport, as_json: bool) -> None:
         _echo_json(index_report_json(report))
     else:
         _echo_lines(index_report_lines(report))
+    _echo_lines(index_warning_lines(report), err=True)
     _exit_for(report)
 
 
@@ -247,6 +249,8 @@ def add(
         _echo_json(add_report_json(report))
     else:
         _echo_lines(add_report_lines(report))
+    if report.index:
+        _echo_lines(index_warning_lines(report.index), err=True)
     if report.refused:
         sys.exit(1)
     _exit_for(report.index)

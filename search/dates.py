@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import warnings
 from datetime import UTC, date, datetime, time
 from typing import NamedTuple
 
@@ -95,12 +96,27 @@ def _parse(text: str) -> datetime:
     from dateutil import parser as dateparser  # only here: a query with common dates starts faster
 
     # dateutil fills missing fields from `default`: two defaults expose them.
-    first: datetime = dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1))
-    second = dateparser.parse(text, dayfirst=True, default=datetime(2001, 2, 2))
+    # A zone name it does not know would reach the user's terminal as a
+    # warning (UnknownTimezoneWarning): the date is then read without it.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+        first: datetime = dateparser.parse(text, dayfirst=True, default=datetime(2000, 1, 1), tzinfos=ZONES)
+        second = dateparser.parse(text, dayfirst=True, default=datetime(2001, 2, 2), tzinfos=ZONES)
     if first != second:
         raise ValueError(f"{text!r} is not a complete date")
     return first
 
+
+ZONES = {
+    name: hours * 3600
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "BST": 1, "IST": 1, "WEST": 1, "CET": 1, "CEST": 2, "EET": 2,
+        "EEST": 3, "MSK": 3, "MSD": 4, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6,
+        "PST": -8, "PDT": -7, "AKST": -9, "AKDT": -8, "HST": -10, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+    }.items()
+}  # fmt: skip
+"""Zone names news pages write, as offsets from UTC in seconds (dateutil
+knows only UTC and the machine's own; "IST" is Irish here, not Indian)."""
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 # The patterns of named months are compiled on first use (and cached by re):

@@ -87,6 +87,19 @@ class Article(NamedTuple):
     stamp: str = ""
     line_keys: tuple[str, ...] = ()
     truncated: bool = False
+    encoding: str = ""
+    """How the file was decoded; names the bad bytes replaced, if any."""
+
+    def share_cut(self) -> float:
+        """The share of the document's words the cleaner removed as boilerplate
+        (the title and datelines moved into the metadata are not counted)."""
+        kept = len(self.body.split())
+        cut = sum(len(r.text.split()) for r in self.removed if r.why not in METADATA_REMOVALS)
+        return cut / (kept + cut) if cut else 0.0
+
+
+METADATA_REMOVALS = frozenset({"title", "dateline"})
+"""Removals that move text into the metadata rather than drop it."""
 
 
 class Skipped(NamedTuple):

@@ -69,4 +69,5 @@ def build_article(parsed: ParsedDocument, outlet: str | None, draft: Draft) -> A
         sha=raw.sha,
         stamp=raw.stamp,
         truncated=raw.truncated,
+        encoding=raw.encoding,
     )

@@ -26,8 +26,9 @@ import re
 from collections.abc import Iterator
 from itertools import pairwise, takewhile
 
-MAX_WIDTH = 160
-"""Nobody wraps wider; a file whose lines are longer holds a paragraph a line."""
+MIN_WIDTH, MAX_WIDTH = 30, 160
+"""Nobody wraps narrower or wider: a list of short items of one length (a
+menu) is not wrapped text, and a file of longer lines holds a paragraph a line."""
 BAND = 10
 """A wrapped line stops short of the width by less than the next word's length:
 most of a wrapped file's lines end in this many columns below the width."""
@@ -73,7 +74,7 @@ def wrap_width(lines: list[str]) -> int | None:
     for over, length in enumerate(lengths):
         if over > MAX_OVER_SHARE * len(lengths):
             return None
-        band = _band(lengths, over, length) if length <= MAX_WIDTH else 0
+        band = _band(lengths, over, length) if MIN_WIDTH <= length <= MAX_WIDTH else 0
         if band >= needed and over <= MAX_OVER_BAND * band:
             return length
     return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from .clean import Context, Line, clean, to_lines
+from .clean import Context, Line, clean, repetition_group, to_lines
 from .documents import Article, ParsedDocument, RawDocument
 from .metadata import build_article, detect_outlet
 from .parse import parse
@@ -45,7 +45,7 @@ def prepare(source: SourceFile, rules: Rules) -> Prepared:
 def prepare_raw(raw: RawDocument, rules: Rules) -> Prepared:
     parsed = parse(raw, rules)
     outlet = detect_outlet(parsed, rules)
-    return Prepared(parsed, outlet, to_lines(parsed.blocks, outlet))
+    return Prepared(parsed, outlet, to_lines(parsed.blocks, repetition_group(outlet, raw.doc_id)))
 
 
 def finish(prepared: Prepared, rules: Rules, is_repeated: Callable[[str], bool]) -> Article:

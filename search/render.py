@@ -258,8 +258,20 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
         yield f"No outlet found for {len(report.no_outlet)}: {_some(report.no_outlet)}"
     if report.truncated:
         yield f"Only the first 8 MB indexed of {len(report.truncated)} large file(s): {_some(report.truncated)}"
+    if report.repaired:
+        yield f"Bad bytes replaced in {len(report.repaired)} UTF-8 file(s): {_some(report.repaired)}"
     if failed:
         yield f"{_count(len(failed), 'document')} could not be read; the rest are indexed."
+
+
+def index_warning_lines(report: IndexReport) -> Iterator[str]:
+    """What the user should look at, for the terminal's error stream."""
+    if report.mostly_cut:
+        yield (
+            f"The cleaner removed more than half the words of {_count(len(report.mostly_cut), 'document')}: "
+            f"{_some(report.mostly_cut)}. See why with `search clean FILE --removed`; "
+            "[region] in rules.toml switches the article cut off for an outlet or a folder."
+        )
 
 
 def _some(ids: list[str], shown: int = 10) -> str:
@@ -279,6 +291,8 @@ def index_report_json(report: IndexReport) -> dict[str, Any]:
         "undated": report.undated,
         "no_outlet": report.no_outlet,
         "truncated": report.truncated,
+        "mostly_cut": report.mostly_cut,
+        "repaired": report.repaired,
         "documents": report.documents,
         "rules_changed": report.rules_changed,
         "rebuilt": report.rebuilt,

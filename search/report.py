@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 from .documents import Article, Skipped
 
+MOSTLY_CUT = 0.5
+"""A document that loses more than this share of its words is reported:
+the cleaner may have taken article text for boilerplate."""
+
 Progress = Callable[[int, int], None]
 """Called with (steps done, steps in all): in a build each file is read, then written."""
 
@@ -22,6 +26,10 @@ class IndexReport:
     undated: list[str] = field(default_factory=list)
     no_outlet: list[str] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)
+    mostly_cut: list[str] = field(default_factory=list)
+    """Documents that lost more than MOSTLY_CUT of their words to the cleaner."""
+    repaired: list[str] = field(default_factory=list)
+    """Documents read as UTF-8 with bad bytes replaced."""
     documents: int = 0
     rules_changed: bool = False
     rebuilt: bool = False
@@ -34,8 +42,12 @@ class IndexReport:
             self.no_outlet.append(article.doc_id)
         if article.truncated:
             self.truncated.append(article.doc_id)
+        if article.share_cut() > MOSTLY_CUT:
+            self.mostly_cut.append(article.doc_id)
+        if "replaced" in article.encoding:
+            self.repaired.append(article.doc_id)
 
     def merge(self, other: IndexReport) -> None:
         """Add the documents of a report on another part of the same build."""
-        for name in ("added", "skipped", "undated", "no_outlet", "truncated"):
+        for name in ("added", "skipped", "undated", "no_outlet", "truncated", "mostly_cut", "repaired"):
             getattr(self, name).extend(getattr(other, name))

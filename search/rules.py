@@ -94,6 +94,8 @@ class Rules:
     html: HtmlRules
     region: RegionRules
     repeat_min_docs: int
+    repeat_edge_lines: int
+    repeat_prose_words: int
     run_min_lines: int
     run_max_words: int
     title_max_words: int
@@ -173,6 +175,8 @@ def _compile(data: dict[str, Any], digest: str) -> Rules:
         ),
         region=_region(data["region"]),
         repeat_min_docs=int(data["repetition"]["min_docs"]),
+        repeat_edge_lines=int(data["repetition"]["edge_lines"]),
+        repeat_prose_words=int(data["repetition"]["prose_words"]),
         run_min_lines=int(data["runs"]["min_lines"]),
         run_max_words=int(data["runs"]["max_words"]),
         title_max_words=int(data["title"]["max_words"]),

@@ -6,6 +6,7 @@ that cannot be a document is reported with its reason, never silently lost.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -123,7 +124,7 @@ def read(source: SourceFile) -> RawDocument:
     truncated = len(data) > MAX_BYTES
     if truncated:  # cut at the last line end, or space, so no word or character is split
         data = data[: max(data.rfind(b"\n", 0, MAX_BYTES), data.rfind(b" ", 0, MAX_BYTES), 0)]
-    if b"\0" in data[:BINARY_PROBE]:
+    if b"\0" in data[:BINARY_PROBE] and not data.startswith(WIDE_BOMS):
         raise SourceError("a binary file, not text")
     path = os.fspath(source.path)
     is_html = path.lower().endswith(HTML_SUFFIXES)
@@ -145,12 +146,31 @@ def read(source: SourceFile) -> RawDocument:
     )
 
 
+WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+"""Byte-order marks of UTF-32 and UTF-16 (in the order to test them: UTF-32
+LE's begins with UTF-16 LE's). Such text is full of NUL bytes, yet text."""
+MAX_BAD_SHARE = 0.5
+"""UTF-8 with bad bytes is still UTF-8 while they are at most half as many as
+its well-formed non-ASCII characters: one stray byte must not turn "Vučić"
+into mojibake, as reading the whole file in a legacy encoding would. (Text
+in a legacy encoding has almost no well-formed UTF-8 sequences.)"""
+
+
 def decode(data: bytes, is_html: bool) -> tuple[str, str]:
-    """Text of raw bytes: UTF-8 when valid, else the declared or detected encoding."""
+    """Text of raw bytes: UTF-8 when valid (or nearly: bad bytes replaced and
+    said in the encoding's name), UTF-16 or UTF-32 with a byte-order mark,
+    else the declared or detected encoding."""
+    if data.startswith(WIDE_BOMS):
+        encoding = "utf-32" if data.startswith(WIDE_BOMS[:2]) else "utf-16"
+        return data.decode(encoding, errors="replace"), encoding
     try:
         return data.decode("utf-8-sig"), "utf-8"  # what UnicodeDammit tries first, with no detector to set up
     except UnicodeDecodeError:
         pass
+    text = data.decode("utf-8-sig", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    if bad <= MAX_BAD_SHARE * sum(1 for char in text if char > "\x7f" and char != "\ufffd"):
+        return text, f"utf-8 ({bad} bad {'byte' if bad == 1 else 'bytes'} replaced)"
     from bs4 import UnicodeDammit  # a sixth of a second to import: only for documents that need it
 
     dammit = UnicodeDammit(data, known_definite_encodings=["utf-8"], is_html=is_html)

@@ -1,0 +1,109 @@
+"""What recurs across documents, odd encodings and heavy cuts: text is kept, or the loss is reported."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from search import Archive
+from search.cli import cli
+
+from .conftest import write
+
+LEAD = (
+    "Serbia signed a three-year gas contract with Gazprom on Thursday, President Aleksandar Vucic said, "
+    "after talks in Belgrade that ran late into the night."
+)
+QUOTE = '"We will not be blackmailed," the minister said.'
+FOOTER = ["Newsroom of the Danube Wire", "Send your tips to desk@example.org", "Follow us on Telegram."]
+
+
+def story(n: int, *middle: str, lead: str = "") -> str:
+    """A story of its own with `middle` paragraphs in its body and the shared footer."""
+    own = [f"Paragraph {k} of story {n}, about pipelines and prices in its own words, told at length." for k in (1, 2)]
+    return "\n\n".join([f"Story number {n}", lead or own[0], *middle, own[1], own[0] + " More.", *FOOTER]) + "\n"
+
+
+def bodies(home: Path) -> dict[str, str]:
+    archive = Archive(home)
+    archive.update()
+    with archive.store.open().searcher() as searcher:
+        return {fields["id"]: fields["body"] for fields in searcher.all_stored_fields()}
+
+
+@pytest.mark.parametrize("outlet", ["Danube Wire", None])
+def test_a_wire_story_and_its_updates_keep_their_lead_and_a_shared_quote_stays(
+    empty_home: Path, outlet: str | None
+) -> None:
+    raw = empty_home / "raw" / "wire"
+    for n, name in enumerate(["original", "update-1", "update-2"]):
+        write(raw / f"{name}.txt", story(n, lead=LEAD))
+    for n in range(3, 6):
+        write(raw / f"other-{n}.txt", story(n, QUOTE))
+    if outlet:
+        for path in raw.glob("*.txt"):
+            write(path.with_name(path.name + ".meta.json"), json.dumps({"outlet": outlet}))
+    found = bodies(empty_home)
+    assert len(found) == 6
+    assert all(LEAD in body for doc_id, body in found.items() if "other" not in doc_id)
+    assert all(QUOTE in body for doc_id, body in found.items() if "other" in doc_id)
+    assert not any(line in body for body in found.values() for line in FOOTER)
+
+
+def test_documents_of_no_outlet_in_different_folders_are_not_pooled(empty_home: Path, tmp_path: Path) -> None:
+    for n, folder in enumerate(["a", "b", "c"]):
+        write(empty_home / "raw" / folder / "s.txt", story(n))
+        write(tmp_path / folder / "raw" / "s.txt", story(n))
+    alone = {f"{folder}/s.txt": bodies(tmp_path / folder)["s.txt"] for folder in "abc"}
+    assert bodies(empty_home) == alone and all(FOOTER[0] in body for body in alone.values())
+
+
+def test_utf16_and_utf32_with_a_byte_order_mark_are_text(empty_home: Path) -> None:
+    text = "Разговор\n\nВучић и Путин разговарали су о гасу у Београду.\n"
+    write(empty_home / "raw" / "utf16.txt", "\ufeff" + text, "utf-16-le")
+    write(empty_home / "raw" / "utf32.txt", text, "utf-32")
+    archive = Archive(empty_home)
+    report = archive.update()
+    assert sorted(report.added) == ["utf16.txt", "utf32.txt"] and report.skipped == []
+    assert archive.search("vucic").total == 2
+
+
+def test_a_bad_byte_in_utf8_is_replaced_and_reported(empty_home: Path) -> None:
+    text = "Vučić in Moscow\n\nPresident Vučić met Putin in Moscow on Tuesday, Dačić said.\n"
+    (empty_home / "raw" / "bad.txt").write_bytes(text.encode() + b"Caf\xe9 talk.\n")
+    result = CliRunner().invoke(cli, ["--home", str(empty_home), "index", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["repaired"] == ["bad.txt"]
+    assert Archive(empty_home).search("vucic").total == 1
+
+
+def test_a_zone_name_in_a_date_is_understood_without_a_warning(empty_home: Path) -> None:
+    """pytest turns warnings into errors here: dateutil's UnknownTimezoneWarning would fail it."""
+    write(empty_home / "raw" / "d.txt", "Story\n\nA paragraph of the story, told once.\n")
+    write(empty_home / "raw" / "d.txt.meta.json", json.dumps({"date": "Tue, 20 Oct 2024 23:30:00 EST"}))
+    archive = Archive(empty_home)
+    archive.update()
+    assert archive.search(date_from="2024-10-21", date_to="2024-10-21").total == 1  # 04:30 UTC
+
+
+def test_a_document_that_lost_most_of_its_words_is_reported(empty_home: Path) -> None:
+    menus = "\n".join(f"Menu item {n}" for n in range(12))
+    write(empty_home / "raw" / "page.txt", f"{menus}\nA short paragraph of the story that ends.\n{menus}\n")
+    write(empty_home / "raw" / "fine.txt", "Title\n\n" + textwrap.fill(LEAD * 3, 72) + "\n")
+    result = CliRunner().invoke(cli, ["--home", str(empty_home), "index", "--json"])
+    assert json.loads(result.stdout)["mostly_cut"] == ["page.txt"]
+    assert "more than half the words of 1 document: page.txt" in result.stderr
+
+
+def test_the_region_cut_can_be_switched_off_for_an_outlet_or_a_folder(empty_home: Path) -> None:
+    from search.rules import load_rules
+
+    rules = '[region]\nmin_other_lines = 8\noff_folders = ["clean/"]\noff_outlets = ["TASS"]\n'
+    write(empty_home / "rules.toml", rules)
+    region = load_rules(empty_home / "rules.toml").region
+    assert not region.applies(None, "clean/page.txt") and not region.applies("tass", "x.txt")
+    assert region.applies(None, "cleaner/page.txt") and region.applies("Reuters", "x.txt")
