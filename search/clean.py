@@ -269,15 +269,17 @@ def keep_article_region(draft: Draft, ctx: Context) -> Draft:
     been narrowed to its article by its markup already; a file with few
     other lines is an article already (`[region]` in the rules).
     """
-    others = sum(1 for line in draft.lines if _weight(line) < 0)
-    if not ctx.cut_region or others < ctx.rules.region.min_other_lines:
+    if not ctx.cut_region:
+        return draft
+    weights = [_weight(line) for line in draft.lines]
+    if sum(1 for weight in weights if weight < 0) < ctx.rules.region.min_other_lines:
         return draft
     headline = _headline(draft)
     best, span, running, start = 0, (headline, len(draft.lines)), 0, headline
-    for index, line in enumerate(draft.lines[headline:], headline):
+    for index in range(headline, len(weights)):
         if running <= 0:
             running, start = 0, index
-        running += _weight(line)
+        running += weights[index]
         if running > best:
             best, span = running, (start, index + 1)
     return draft.drop(lambda index, _: None if span[0] <= index < span[1] else "outside the article")
@@ -286,7 +288,7 @@ def keep_article_region(draft: Draft, ctx: Context) -> Draft:
 def _headline(draft: Draft) -> int:
     """Where the article starts if the dump repeats its title as a headline
     (a page's <title> comes first, its <h1> again above the article): the
-    line after the last such repeat; else 0."""
+    line after the first such repeat; else 0."""
     title = draft.title and " ".join(draft.title.casefold().split())
     if not title:
         return 0

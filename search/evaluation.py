@@ -199,7 +199,7 @@ class FiledEvaluation:
 
 def evaluate_filed(path: Path, rules: Rules, limit: int = 300) -> FiledEvaluation:
     """Score the text path on the first `limit` articles of a JSON-lines file
-    (`{"id", "title", "text"}`, as ../shared/dev/news), each written as filed:
+    (`{"id", "title", "text"}` a line), each written as filed:
     its title, a blank line, then its text as the wire wrapped it."""
     recalls = []
     for story in _filed_stories(path, limit):
@@ -220,7 +220,8 @@ def _filed_stories(path: Path, limit: int) -> Iterator[dict[str, str]]:
             for _, story in zip(range(limit), usable, strict=False):
                 yield story
     except (OSError, ValueError) as exc:
-        raise SourceError(f"{path} cannot be read as JSON lines ({exc}); see ../shared/dev/news") from exc
+        wanted = '{"id", "title", "text"}'
+        raise SourceError(f"{path} cannot be read as JSON lines ({exc}); give one {wanted} a line") from exc
 
 
 def text_dump(html: str) -> str:

@@ -9,10 +9,10 @@ is decided on paragraphs, so the two shapes must give the same ones.
 A file is taken as hard-wrapped when its lines pile up just below one width
 and few go past it. Two lines of a wrapped file are then one paragraph when
 the first word of the second would not have fitted on the first: the line
-was full, so the wrapper cut it, not the writer. A blank line, a list item, a
-line the wrapper did not fill or one wider than the width ends a paragraph. A Markdown file joins every
-run of lines, as Markdown itself does, except headings, list items, quotes,
-tables and code.
+was full, so the wrapper cut it, not the writer. A blank line, a list item,
+a line the wrapper did not fill, one wider than the width or a heading among
+headings ends a paragraph. A Markdown file joins every run of lines, as
+Markdown itself does, except headings, list items, quotes, tables and code.
 
 No word is lost or glued at a join: lines are joined with one space, except
 after a hyphen that ends a word ("Serbian-" + "Russian"), which is kept,
@@ -23,8 +23,9 @@ never inside a word, so the hyphen is the compound's own.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
-from itertools import pairwise, takewhile
+from itertools import pairwise
 
 MIN_WIDTH, MAX_WIDTH = 30, 160
 """Nobody wraps narrower or wider: a list of short items of one length (a
@@ -42,17 +43,16 @@ most this share of all, and of those in the band."""
 
 SMALL_WORD = 3
 """Words this short ("of", "the", "and") stay small in a heading's Title Case."""
-HEADING_SHARE = 1.0
-_ENDED = re.compile(r"[.!?…:;,\"”»'’)\]&–—-]$")
+ENDINGS = frozenset(".!?…:;,\"”»'’)]&–—-")
+"""Last characters of a line that ends a sentence or goes on with the next (a comma, a dash)."""
 _LIST_ITEM = re.compile(r"^(?:[-*•·–—+]\s|\d{1,3}[.)]\s|\(?[a-z]\)\s)")
 _MARKDOWN_BLOCK = re.compile(r"^(?:#|>|\||```|~~~| {4}|\t)")
-_HYPHENATED = re.compile(r"\w-$")
 
 
 def paragraphs(text: str, markdown: bool = False) -> list[str]:
     """The paragraphs of `text`, each with its white space folded to single spaces."""
     lines = [line.rstrip() for line in text.splitlines()]
-    width = 0 if markdown else wrap_width(lines)
+    width = None if markdown else wrap_width(lines)
     found: list[str] = []
     for run in _runs(lines):
         found.extend(_join(run, width, markdown))
@@ -69,20 +69,17 @@ def wrap_width(lines: list[str]) -> int | None:
     (on the development pages, dumps a paragraph a line have a fifth to as
     many lines above their densest band as in it; wrapped ones, none).
     """
-    lengths = sorted((len(line.strip()) for line in lines if " " in line.strip()), reverse=True)
+    lengths = sorted(len(line.strip()) for line in lines if " " in line.strip())
     needed = max(MIN_FULL, MIN_FULL_SHARE * len(lengths))
-    for over, length in enumerate(lengths):
+    for length in sorted(set(lengths), reverse=True):
+        below = bisect_right(lengths, length)
+        over = len(lengths) - below
         if over > MAX_OVER_SHARE * len(lengths):
             return None
-        band = _band(lengths, over, length) if MIN_WIDTH <= length <= MAX_WIDTH else 0
+        band = below - bisect_right(lengths, length - BAND) if MIN_WIDTH <= length <= MAX_WIDTH else 0
         if band >= needed and over <= MAX_OVER_BAND * band:
             return length
     return None
-
-
-def _band(lengths: list[int], start: int, top: int) -> int:
-    """How many of `lengths` (longest first) from `start` on are within BAND of `top`."""
-    return sum(1 for _ in takewhile(lambda length: length > top - BAND, lengths[start:]))
 
 
 def _runs(lines: list[str]) -> Iterator[list[str]]:
@@ -119,10 +116,10 @@ def _continues(above: str, line: str, folded: str, width: int | None, markdown: 
     if width is None:
         return False
     length = len(above.strip())
-    if length > width or (_heading(above) and folded[0].isupper()):
+    space = 0 if _hyphenated(above) else 1  # a compound is broken after its hyphen, with no space
+    if not length + space + len(folded.split(" ", 1)[0]) > width >= length:
         return False
-    space = 0 if _HYPHENATED.search(above) else 1  # a compound is broken after its hyphen, with no space
-    return length + space + len(folded.split(" ", 1)[0]) > width
+    return not (folded[0].isupper() and _heading(above))
 
 
 def _heading(line: str) -> bool:
@@ -131,14 +128,19 @@ def _heading(line: str) -> bool:
     it has no comma and does not end like a sentence or on a dash. A list of
     headlines wrapped near the width must not be joined into a paragraph;
     a line of names in prose ("the Russian Federation, Sergey") goes on."""
+    if line[-1] in ENDINGS or "," in line:
+        return False
     words = [word for word in line.split() if len(word) > SMALL_WORD and word[0].isalpha()]
-    capital = sum(1 for word in words if word[0].isupper())
-    titled = len(words) >= 2 and capital >= HEADING_SHARE * len(words)
-    return titled and "," not in line and not _ENDED.search(line)
+    return len(words) >= 2 and all(word[0].isupper() for word in words)
+
+
+def _hyphenated(text: str) -> bool:
+    """Whether `text` ends in a hyphen that ends a word ("Serbian-", not " -")."""
+    return text.endswith("-") and text[-2:-1].isalnum()
 
 
 def _joined(paragraph: str, line: str) -> str:
-    return paragraph + line if _HYPHENATED.search(paragraph) else f"{paragraph} {line}"
+    return paragraph + line if _hyphenated(paragraph) else f"{paragraph} {line}"
 
 
 def _fold(line: str) -> str:

@@ -50,9 +50,8 @@ def prepare_raw(raw: RawDocument, rules: Rules) -> Prepared:
 
 def finish(prepared: Prepared, rules: Rules, is_repeated: Callable[[str], bool]) -> Article:
     """Clean a prepared document into its Article."""
-    parsed = prepared.parsed
-    known_title = parsed.raw.sidecar.title or parsed.meta.title
-    raw = parsed.raw
+    parsed, raw = prepared.parsed, prepared.parsed.raw
+    known_title = raw.sidecar.title or parsed.meta.title
     cut_region = not raw.is_html and rules.region.applies(prepared.outlet, raw.doc_id)
     context = Context(rules, is_repeated, known_title, cut_region, prepared.outlet)
     draft = clean(prepared.lines, context)
