@@ -325,7 +325,9 @@ class Archive:
         return document(self.store.open(), doc_id)
 
     def statistics(self) -> Statistics:
-        return statistics(self.store.open())
+        from .documents import MOSTLY_CUT
+
+        return statistics(self.store.open(), MOSTLY_CUT)
 
     def export_opensearch(self, folder: Path, index_name: str = "news") -> ExportReport:
         """Write an OpenSearch mapping and bulk files of every document into `folder`."""

@@ -246,7 +246,10 @@ def _same_text(a: str, b: str) -> bool:
 
 def drop_runs(draft: Draft, ctx: Context) -> Draft:
     """Drop runs of very short lines: menus, tag lists, payment widgets."""
-    short = [line.words <= ctx.rules.run_max_words and not SENTENCE_END.search(line.text) for line in draft.lines]
+    short = [
+        line.words <= ctx.rules.run_max_words and not SENTENCE_END.search(line.text) and not _figures(line)
+        for line in draft.lines
+    ]
     in_run = [False] * len(short)
     start = 0
     for index in range(len(short) + 1):
@@ -255,7 +258,11 @@ def drop_runs(draft: Draft, ctx: Context) -> Draft:
         if index - start >= ctx.rules.run_min_lines:
             in_run[start:index] = [True] * (index - start)
         start = index + 1
-    return draft.drop(lambda i, _: "menu or widget" if in_run[i] else None)
+    return draft.drop(lambda i, line: "menu or widget" if in_run[i] and not _starts_tail(line, ctx) else None)
+
+
+def _starts_tail(line: Line, ctx: Context) -> bool:
+    return bool(ctx.rules.classify("tail", line.text, line.words))
 
 
 def keep_article_region(draft: Draft, ctx: Context) -> Draft:
@@ -282,6 +289,8 @@ def keep_article_region(draft: Draft, ctx: Context) -> Draft:
         running += weights[index]
         if running > best:
             best, span = running, (start, index + 1)
+    if best < ctx.rules.region.min_article_words:
+        return draft
     return draft.drop(lambda index, _: None if span[0] <= index < span[1] else "outside the article")
 
 
@@ -309,9 +318,13 @@ def _weight(line: Line) -> int:
     nothing, any other line minus its words."""
     if is_paragraph(line):
         return line.words
+    return 0 if _figures(line) else -line.words
+
+
+def _figures(line: Line) -> bool:
+    """Whether a line is a row of figures: a third of its words or more hold a digit."""
     words = line.text.split()
-    figures = sum(1 for word in words if _FIGURE.search(word))
-    return 0 if 3 * figures >= len(words) else -line.words
+    return bool(words) and 3 * sum(1 for word in words if _FIGURE.search(word)) >= len(words)
 
 
 STEPS: tuple[Step, ...] = (

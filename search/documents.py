@@ -7,6 +7,7 @@ and cheap to define: a frozen dataclass costs 1.6 ms in every process).
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import NamedTuple
 
@@ -90,15 +91,22 @@ class Article(NamedTuple):
     encoding: str = ""
     """How the file was decoded; names the bad bytes replaced, if any."""
 
-    def share_cut(self) -> float:
-        """The share of the document's words the cleaner removed as boilerplate
-        (the title and datelines moved into the metadata are not counted)."""
+    def percent_cut(self) -> int:
+        """The percentage of the document's words the cleaner removed as
+        boilerplate, rounded up (the title and datelines moved into the
+        metadata are not counted): over MOSTLY_CUT, the cleaner may have taken
+        article text for boilerplate, and the user is told."""
         kept = len(self.body.split())
         cut = sum(len(r.text.split()) for r in self.removed if r.why not in METADATA_REMOVALS)
-        return cut / (kept + cut) if cut else 0.0
+        return math.ceil(100 * cut / (kept + cut)) if cut else 0
+
+    def mostly_cut(self) -> bool:
+        return self.percent_cut() > MOSTLY_CUT
 
 
 METADATA_REMOVALS = frozenset({"title", "dateline"})
+MOSTLY_CUT = 50
+"""The percentage of its words past which a document's cut is reported."""
 """Removals that move text into the metadata rather than drop it."""
 
 

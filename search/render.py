@@ -223,6 +223,10 @@ def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
         yield ""
         yield "Undated (add a sidecar with a date, see README):"
         yield from (f"  {doc_id}" for doc_id in stats.undated)
+    if stats.mostly_cut:
+        yield ""
+        yield "Mostly cut (see why with `search clean FILE --removed`):"
+        yield from (f"  {percent:>3} % cut  {doc_id}" for doc_id, percent in stats.mostly_cut.items())
 
 
 def stats_json(stats: Statistics, index_bytes: int) -> dict[str, Any]:
@@ -234,6 +238,7 @@ def stats_json(stats: Statistics, index_bytes: int) -> dict[str, Any]:
         "last_date": stats.last_date,
         "undated": list(stats.undated),
         "no_outlet": list(stats.no_outlet),
+        "mostly_cut": stats.mostly_cut,
         "index_bytes": index_bytes,
     }
 

@@ -7,10 +7,6 @@ from dataclasses import dataclass, field
 
 from .documents import Article, Skipped
 
-MOSTLY_CUT = 0.5
-"""A document that loses more than this share of its words is reported:
-the cleaner may have taken article text for boilerplate."""
-
 Progress = Callable[[int, int], None]
 """Called with (steps done, steps in all): in a build each file is read, then written."""
 
@@ -27,7 +23,7 @@ class IndexReport:
     no_outlet: list[str] = field(default_factory=list)
     truncated: list[str] = field(default_factory=list)
     mostly_cut: list[str] = field(default_factory=list)
-    """Documents that lost more than MOSTLY_CUT of their words to the cleaner."""
+    """Documents that lost more than half their words to the cleaner (`Article.mostly_cut`)."""
     repaired: list[str] = field(default_factory=list)
     """Documents read as UTF-8 with bad bytes replaced."""
     documents: int = 0
@@ -42,7 +38,7 @@ class IndexReport:
             self.no_outlet.append(article.doc_id)
         if article.truncated:
             self.truncated.append(article.doc_id)
-        if article.share_cut() > MOSTLY_CUT:
+        if article.mostly_cut():
             self.mostly_cut.append(article.doc_id)
         if "replaced" in article.encoding:
             self.repaired.append(article.doc_id)

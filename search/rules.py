@@ -73,6 +73,10 @@ class RegionRules:
     min_other_lines: int
     """A file with fewer lines that are neither paragraphs nor rows of figures
     has nothing around its article to cut: it is taken whole."""
+    min_article_words: int
+    """The least a run of lines must score as article text to be cut out as
+    the article; a file where no run reaches it has no article to find (a
+    table, a list of results) and is taken whole rather than cut to a stub."""
     off_outlets: frozenset[str]
     """Outlets (case folded) whose files hold clean article text already."""
     off_folders: tuple[str, ...]
@@ -144,7 +148,8 @@ def load_rules(archive_rules: Path | None = None) -> Rules:
             raise SourceError(f"{origin}: not valid TOML ({exc}); fix the file") from exc
         data["boilerplate"] += layer.pop("boilerplate", [])
         data["outlets"] += layer.pop("outlets", [])
-        data.update(layer)
+        for name, value in layer.items():
+            data[name] = {**data[name], **value} if isinstance(value, dict) and name in data else value
     try:
         return _compile(data, hashlib.sha1(b"\0".join(raw for _, raw in layers)).hexdigest())
     except (KeyError, TypeError, ValueError, re.error) as exc:
@@ -190,6 +195,7 @@ def _region(entry: dict[str, Any]) -> RegionRules:
     folders = (str(folder).strip("/") for folder in entry.get("off_folders", []))
     return RegionRules(
         min_other_lines=int(entry["min_other_lines"]),
+        min_article_words=int(entry["min_article_words"]),
         off_outlets=frozenset(str(outlet).casefold() for outlet in entry.get("off_outlets", [])),
         off_folders=tuple(f"{folder}/" for folder in folders if folder),
     )

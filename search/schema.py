@@ -22,7 +22,7 @@ from .whoosh_startup import english_stemmer
 if TYPE_CHECKING:
     from .documents import Article
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 # Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
 TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
 
@@ -195,6 +195,7 @@ def build_schema() -> Schema:
         date=DATETIME(sortable=True),
         date_text=STORED,
         dated=COLUMN(NumericColumn("B")),
+        cut=COLUMN(NumericColumn("B")),
         year=ID(sortable=FACET),
         date_source=ID(stored=True),
         stamp=COLUMN(VarBytesColumn()),
@@ -231,6 +232,7 @@ def to_fields(article: Article) -> dict[str, Any]:
         "body": article.body,
         "date_source": article.date_source,
         "dated": 1 if article.date else 0,
+        "cut": article.percent_cut(),
         "stamp": article.stamp.encode(),
         "sha": article.sha.encode(),
         "lines": " ".join(article.line_keys),

@@ -82,6 +82,9 @@ class Statistics(NamedTuple):
     last_date: str | None
     undated: tuple[str, ...]
     no_outlet: tuple[str, ...]
+    mostly_cut: dict[str, int]
+    """The documents that lost more of their words to the cleaner than the
+    percentage asked for, and the percentage each lost."""
 
 
 def known_outlets(searcher: Searcher) -> list[str]:
@@ -433,15 +436,18 @@ def document(ix: Index, doc_id: str) -> StoredDocument:
     )
 
 
-def statistics(ix: Index) -> Statistics:
-    """Counts by outlet and year, the date span and the undated documents,
-    read from the columns rather than from every stored document."""
+def statistics(ix: Index, mostly_cut: int) -> Statistics:
+    """Counts by outlet and year, the date span, the undated documents and
+    those that lost more than `mostly_cut` percent of their words, read from
+    the columns rather than from every stored document."""
     with ix.searcher() as searcher:
         reader = searcher.reader()
         live = [n for n in range(reader.doc_count_all()) if not reader.is_deleted(n)]
         if not live:
-            return Statistics(0, {}, {}, None, None, (), ())
-        ids, outlets, years, dated = (reader.column_reader(name) for name in ("id", "outlet_name", "year", "dated"))
+            return Statistics(0, {}, {}, None, None, (), (), {})
+        ids, outlets, years, dated, cut = (
+            reader.column_reader(name) for name in ("id", "outlet_name", "year", "dated", "cut")
+        )
         dates = reader.column_reader("date", translate=True)
         when = [dates[n] for n in live if dated[n]]
         return Statistics(
@@ -452,4 +458,5 @@ def statistics(ix: Index) -> Statistics:
             last_date=max(when).date().isoformat() if when else None,
             undated=tuple(sorted(column_text(ids[n]) for n in live if not dated[n])),
             no_outlet=tuple(sorted(column_text(ids[n]) for n in live if not outlets[n])),
+            mostly_cut=dict(sorted((column_text(ids[n]), cut[n]) for n in live if cut[n] > mostly_cut)),
         )

@@ -151,3 +151,15 @@ def test_a_sentence_that_merely_mentions_a_date_is_kept(tmp_path: Path) -> None:
     article = clean(doc)
     assert "On 3 February 2021 the two presidents spoke by phone." in article.body
     assert article.date is None
+
+
+def test_a_comment_count_in_a_run_of_short_lines_still_ends_the_article(tmp_path: Path) -> None:
+    """A dump splits "[167 comments]" over three lines; the run of short lines
+    around it is a widget, but the count still says the comments start there."""
+    story = "Apple plans a new keyboard for its smaller laptops, according to sources cited by DigiTimes."
+    widget = ["Related Roundup:", "MacBook Pro", "Tag:", "[", "167 comments", "]", "Top Rated Comments"]
+    comment = "I think we will see similar updates to what the larger model received, and soon."
+    page = ["Apple keyboard", *["Home", "Mac", "iPhone", "Forums"], story, story, *widget, "Woyzeck", comment]
+    write(tmp_path / "dump.txt", "\n".join(page) + "\n")
+    article = clean(tmp_path / "dump.txt")
+    assert story in article.body and comment not in article.body

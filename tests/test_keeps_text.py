@@ -90,19 +90,48 @@ def test_a_zone_name_in_a_date_is_understood_without_a_warning(empty_home: Path)
     assert archive.search(date_from="2024-10-21", date_to="2024-10-21").total == 1  # 04:30 UTC
 
 
+SECTIONS = ["World", "Europe", "Politics", "Business", "Markets", "Energy", "Sport", "Culture", "Opinion"]
+
+
 def test_a_document_that_lost_most_of_its_words_is_reported(empty_home: Path) -> None:
-    menus = "\n".join(f"Menu item {n}" for n in range(12))
-    write(empty_home / "raw" / "page.txt", f"{menus}\nA short paragraph of the story that ends.\n{menus}\n")
+    menus = "\n".join(f"{section} news" for section in SECTIONS * 2)
+    write(empty_home / "raw" / "page.txt", f"{menus}\n{LEAD} {LEAD}\n{menus}\n")
     write(empty_home / "raw" / "fine.txt", "Title\n\n" + textwrap.fill(LEAD * 3, 72) + "\n")
     result = CliRunner().invoke(cli, ["--home", str(empty_home), "index", "--json"])
     assert json.loads(result.stdout)["mostly_cut"] == ["page.txt"]
     assert "more than half the words of 1 document: page.txt" in result.stderr
+    for command in (["stats", "--json"], ["rebuild"], ["stats"]):
+        result = CliRunner().invoke(cli, ["--home", str(empty_home), *command])
+        assert result.exit_code == 0, result.output
+    assert json.loads(CliRunner().invoke(cli, ["--home", str(empty_home), "stats", "--json"]).stdout)["mostly_cut"] == {
+        "page.txt": 60
+    }
+    assert "Mostly cut" in result.stdout and " 60 % cut  page.txt" in result.stdout
+
+
+QUOTAS = [f"{country} nil {n * 1000 + 130:,}" for n, country in enumerate(SECTIONS * 2, start=7)]
+
+
+def test_a_table_of_figures_is_kept_with_its_text(empty_home: Path) -> None:
+    """Rows of figures are neither a menu nor text around the article."""
+    header = ["SUGAR QUOTA IMPORTS DETAILED", "", "The department said imports were as follows:", "QUOTA 1987"]
+    write(empty_home / "raw" / "quota.txt", "\n".join([*header, *QUOTAS, "Totals are in short tons.", *SECTIONS]))
+    body = bodies(empty_home)["quota.txt"]
+    assert all(row in body for row in QUOTAS) and "imports were as follows" in body
+
+
+def test_a_file_with_no_article_to_find_is_taken_whole(empty_home: Path) -> None:
+    """No run of lines scores `min_article_words` as text: the cut would leave a stub."""
+    lines = [f"- {section} desk: no change in the weekly figures" for section in SECTIONS]
+    write(empty_home / "raw" / "list.txt", "Standings\n\n" + "\n".join([*lines, "Results are final."]) + "\n")
+    body = bodies(empty_home)["list.txt"]
+    assert all(line in body for line in lines) and "Results are final." in body
 
 
 def test_the_region_cut_can_be_switched_off_for_an_outlet_or_a_folder(empty_home: Path) -> None:
     from search.rules import load_rules
 
-    rules = '[region]\nmin_other_lines = 8\noff_folders = ["clean/"]\noff_outlets = ["TASS"]\n'
+    rules = '[region]\noff_folders = ["clean/"]\noff_outlets = ["TASS"]\n'
     write(empty_home / "rules.toml", rules)
     region = load_rules(empty_home / "rules.toml").region
     assert not region.applies(None, "clean/page.txt") and not region.applies("tass", "x.txt")

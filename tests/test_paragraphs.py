@@ -126,4 +126,4 @@ def test_a_hard_wrapped_wire_story_keeps_all_of_its_text() -> None:
 @pytest.mark.skipif(not REUTERS.is_file(), reason="the development set ../shared/dev/news is absent")
 def test_reuters_as_filed_keeps_its_words() -> None:
     filed = evaluate_filed(REUTERS, RULES)
-    assert filed.articles == 300 and filed.recall >= 0.97, filed
+    assert filed.articles == 300 and filed.recall >= 0.98, filed
