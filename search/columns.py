@@ -23,8 +23,8 @@ from typing import Any
 
 from whoosh.codec.base import PerDocumentReader
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.columns import ColumnReader, NumericColumn, RefBytesColumn, VarBytesColumn
-from whoosh.reading import IndexReader
+from whoosh.columns import ColumnReader, MultiColumnReader, NumericColumn, RefBytesColumn, VarBytesColumn
+from whoosh.reading import IndexReader, SegmentReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long, long_to_datetime
 
@@ -35,13 +35,35 @@ FEW = 20
 """Fewer than one document in FEW asked for, and a column not yet read is looked up one by one."""
 
 
+def leaves(reader: IndexReader) -> list[tuple[SegmentReader, int]]:
+    """The segments of `reader` and the number of each one's first document.
+
+    Whoosh reads an index of no segment (made empty, or never written to)
+    with an `EmptyReader` that calls itself a segment but has no columns;
+    it has none here."""
+    return [(leaf, offset) for leaf, offset in reader.leaf_readers() if isinstance(leaf, SegmentReader)]
+
+
+def column_reader(reader: IndexReader, name: str, translate: bool = False) -> ColumnReader:
+    """A column's reader over every segment of `reader`, for lookups by document number.
+
+    Always this, never `reader.column_reader`: Whoosh 2.7.4's multi-segment
+    reader leaves out the segments that hold no value of the column (every
+    document of an update without a date, say) and then reads the documents
+    after them in the wrong segment: another document's value, or an
+    IndexError. Each segment's own reader gives the default for those."""
+    segments = leaves(reader)
+    columns = [leaf.column_reader(name, translate=translate) for leaf, _ in segments]
+    return columns[0] if len(columns) == 1 else MultiColumnReader(columns, [offset for _, offset in segments])
+
+
 def column_values(reader: IndexReader, name: str) -> list[Any]:
     """A column as a list, one value per document number, read segment by
     segment: 30 times faster than a lookup per document, and right where a
     segment has no value at all (Whoosh's multi-segment reader then yields
     nothing for it)."""
     values: list[Any] = []
-    for leaf, _ in reader.leaf_readers():
+    for leaf, _ in leaves(reader):
         values += _whole(leaf.column_reader(name, translate=False), leaf.doc_count_all())
     return values
 
@@ -51,7 +73,7 @@ def column_numbers(reader: IndexReader, name: str) -> array[int]:
     numbers read at once (as `_whole` reads other columns), Whoosh's default
     for the documents after the last that has one."""
     numbers = array(reader.schema[name].column_type._typecode)
-    for leaf, _ in reader.leaf_readers():
+    for leaf, _ in leaves(reader):
         column, count = leaf.column_reader(name, translate=False), leaf.doc_count_all()
         if isinstance(column, NumericColumn.Reader):
             numbers += _numbers(column._typecode, column._dbfile.get(column._basepos, column._count * column._fixedlen))
@@ -96,7 +118,7 @@ def facet_codes(reader: IndexReader, name: str) -> tuple[bytes | array[int], lis
     """
     names: dict[bytes, int] = {}
     parts = []
-    for leaf, _ in reader.leaf_readers():
+    for leaf, _ in leaves(reader):
         references, values = _references(leaf.column_reader(name, translate=False), leaf.doc_count_all())
         parts.append((references, [names.setdefault(value, len(names)) for value in values]))
     if len(names) <= 256:
@@ -163,8 +185,8 @@ def live_documents(reader: IndexReader) -> set[int] | range:
 
 def deleted_documents(reader: IndexReader) -> set[int]:
     """The numbers of the deleted documents (Whoosh keeps them until segments merge), from each segment's list."""
-    leaves = ((leaf, offset) for leaf, offset in reader.leaf_readers() if leaf.has_deletions())
-    return {offset + n for leaf, offset in leaves for n in leaf.segment().deleted_docs()}
+    deleting = ((leaf, offset) for leaf, offset in leaves(reader) if leaf.has_deletions())
+    return {offset + n for leaf, offset in deleting for n in leaf.segment().deleted_docs()}
 
 
 def length_norms(k1: float, b: float, average: float) -> list[float]:
@@ -177,7 +199,7 @@ def length_bytes(reader: IndexReader, field: str) -> list[int]:
     """Each document's field length as Whoosh stores it (one byte), across
     segments: the segments' bytes joined, then made a list once (a list, not
     bytes, since scoring indexes it once a match)."""
-    return list(b"".join(segment_length_bytes(leaf._perdoc, field) for leaf, _ in reader.leaf_readers()))
+    return list(b"".join(segment_length_bytes(leaf._perdoc, field) for leaf, _ in leaves(reader)))
 
 
 def segment_length_bytes(perdoc: PerDocumentReader, field: str) -> bytes:
@@ -301,8 +323,7 @@ class Columns:
         if "_stamps" in self.__dict__ or len(documents) * FEW >= self.reader.doc_count_all():
             when, dated = self._stamps
         else:
-            when = self.reader.column_reader("date", translate=False)
-            dated = self.reader.column_reader("dated", translate=False)
+            when, dated = column_reader(self.reader, "date"), column_reader(self.reader, "dated")
         return {n: when[n] if dated[n] else None for n in documents}
 
     def facets(self, documents: Collection[int]) -> tuple[Counter[bytes], Counter[bytes]]:

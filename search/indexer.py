@@ -22,7 +22,7 @@ from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.writing import IndexWriter
 
-from .columns import column_values, deleted_documents, live_documents
+from .columns import column_reader, column_values, deleted_documents, live_documents
 from .documents import Article, Skipped
 from .errors import IndexFailed, SourceError
 from .report import IndexReport as IndexReport
@@ -180,7 +180,7 @@ def _indexed(reader: IndexReader) -> Indexed:
 
 def _indexed_of(reader: IndexReader, docnums: Iterable[int]) -> Indexed:
     """The id and stamp of a few documents, looked up one by one."""
-    ids, stamps = (reader.column_reader(name, translate=False) for name in ("id", "stamp"))
+    ids, stamps = (column_reader(reader, name) for name in ("id", "stamp"))
     docnums = list(docnums)
     return Indexed({column_text(ids[n]): n for n in docnums}, {n: stamps[n] for n in docnums})
 
@@ -190,7 +190,7 @@ def _known_of(reader: IndexReader, docnums: Iterable[int]) -> dict[str, Known]:
     those that changed, went or are cleaned again. (When every stamp changed,
     as after a copy that did not keep times, that is all of them; a lookup is
     then little beside reading and cleaning each document again.)"""
-    ids, stamps, shas = (reader.column_reader(name, translate=False) for name in ("id", "stamp", "sha"))
+    ids, stamps, shas = (column_reader(reader, name) for name in ("id", "stamp", "sha"))
     return {column_text(ids[n]): Known(n, stamps[n], shas[n]) for n in docnums}
 
 
@@ -282,12 +282,12 @@ def _as_indexed(reader: IndexReader, article: Article, indexed: Known) -> bool:
     other field is made from those."""
     fields = to_fields(article)
     stored = reader.stored_fields(indexed.docnum)
-    dated = reader.column_reader("dated")[indexed.docnum]
+    dated = column_reader(reader, "dated", translate=True)[indexed.docnum]
     return (
         fields["stamp"] == indexed.stamp
         and fields["sha"] == indexed.sha
         and all(fields.get(name) == stored.get(name) for name in reader.schema.stored_names())
-        and fields.get("date") == (reader.column_reader("date", translate=True)[indexed.docnum] if dated else None)
+        and fields.get("date") == (column_reader(reader, "date", translate=True)[indexed.docnum] if dated else None)
     )
 
 

@@ -121,6 +121,7 @@ def parse_text(request: SearchRequest, aliases: Aliases | None = None) -> Q.Quer
     text = request.text
     if not text.strip():
         return Q.Every()
+    _check_size(text)
     query = _bag_of_words(request) if request.bag_of_words else _parse(request)
     return query.accept(partial(_widen, aliases or NO_ALIASES))
 
@@ -148,10 +149,10 @@ def _parse(request: SearchRequest) -> Q.Query:
         parsed = parser.parse(text)
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input.
         raise QueryError(
-            f"cannot parse the query {text!r}; check its quotes, brackets and date ranges (date:[2021 to 2022])"
+            f"cannot parse the query {shown(text)}; check its quotes, brackets and date ranges (date:[2021 to 2022])"
         ) from exc
     if parsed is Q.NullQuery:
-        raise QueryError(f"nothing to search for in {text!r}: common words like 'the' are not indexed")
+        raise QueryError(f"nothing to search for in {shown(text)}: common words like 'the' are not indexed")
     return parsed
 
 
@@ -163,24 +164,48 @@ def _bag_of_words(request: SearchRequest) -> Q.Query:
     """
     counts = Counter(token.text for token in query_schema()["body"].analyzer(request.text, mode="query"))
     if not counts:
-        raise QueryError(f"nothing to search for in {request.text!r}: common words like 'the' are not indexed")
+        raise QueryError(f"nothing to search for in {shown(request.text)}: common words like 'the' are not indexed")
     boosts = {"title": request.ranking.title_boost, "body": 1.0}
     return Q.Or(
         [Q.Term(field, term, boost=count * boost) for term, count in counts.items() for field, boost in boosts.items()]
     )
 
 
+MAX_WORDS = 1024
+MAX_WORD_LENGTH = 255
+"""The most words a query may have (Lucene's default limit of clauses) and
+the longest word it may hold (Lucene's longest token): beyond them a query
+would cost seconds to parse and run, and none is a question a user asks."""
+
+
+def shown(text: str) -> str:
+    """A query's text as an error message quotes it: shortened when long."""
+    return repr(text if len(text) <= 80 else text[:79] + "…")
+
+
+def _check_size(text: str) -> None:
+    words = text.split()
+    if len(words) > MAX_WORDS:
+        raise QueryError(f"the query has {len(words):,} words; ask with at most {MAX_WORDS:,}")
+    longest = max(words, key=len)
+    if len(longest) > MAX_WORD_LENGTH:
+        raise QueryError(
+            f"the query holds a word of {len(longest):,} characters ({shown(longest)}); "
+            f"words of at most {MAX_WORD_LENGTH} are searched"
+        )
+
+
 def _check_syntax(text: str) -> None:
     if text.count('"') % 2:
-        raise QueryError(f'unbalanced quote in {text!r}; close the phrase with another "')
+        raise QueryError(f'unbalanced quote in {shown(text)}; close the phrase with another "')
     outside = _QUOTED.sub(" ", text)
     for opening, closing in ("()", "[]", "{}"):
         if _unbalanced(outside, opening, closing):
-            raise QueryError(f"unbalanced {opening}{closing} in {text!r}; close every {opening} with a {closing}")
+            raise QueryError(f"unbalanced {opening}{closing} in {shown(text)}; close every {opening} with a {closing}")
     for name in _FIELD_PREFIX.findall(outside):
         if name not in QUERY_FIELDS:
             raise QueryError(
-                f"unknown field {name!r} in {text!r}; fields are {', '.join(QUERY_FIELDS)} "
+                f"unknown field {name!r} in {shown(text)}; fields are {', '.join(QUERY_FIELDS)} "
                 "(put text with a colon in quotes)"
             )
 

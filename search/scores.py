@@ -36,7 +36,7 @@ from whoosh.matching import WrappingMatcher
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from .columns import Columns, length_norms
+from .columns import Columns, leaves, length_norms
 from .schema import COUNTS
 
 Scores = dict[int, float]
@@ -161,7 +161,7 @@ def _postings(
     """(document numbers, term frequencies, values) of each posting block of
     a term across segments; with `wanted` (sorted), only the blocks that may
     hold one of those documents."""
-    for leaf, offset in reader.leaf_readers():
+    for leaf, offset in leaves(reader):
         if (field, text) not in leaf:
             continue
         matcher = leaf.postings(field, text)

@@ -19,13 +19,13 @@ from whoosh import scoring
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from .columns import Columns
+from .columns import Columns, column_reader
 from .errors import UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, outlet_filter, parse_text
 from .schema import NewsAnalyzer, column_text
 from .scores import Scores, scores
-from .snippets import NO_SNIPPET, Snippet, snippet
+from .snippets import MAX_ANALYZED, NO_SNIPPET, Snippet, snippet
 
 
 class Also(NamedTuple):
@@ -295,6 +295,12 @@ def allowed(searcher: Searcher, request: SearchRequest, columns: Columns, docume
 
 FEW_HITS = 3
 """Fewer hits than this, and the query's unknown words get a suggestion."""
+SUGGEST_WORDS = 5
+SUGGEST_LENGTH = 24
+"""At most this many unknown words of a query are corrected, each of at most
+this many letters: the cost of a correction grows with the word's length
+(an automaton of its edits walked through the vocabulary), and no
+misspelling worth correcting is longer."""
 
 
 def suggest(searcher: Searcher, text: str) -> str | None:
@@ -309,14 +315,17 @@ def suggest(searcher: Searcher, text: str) -> str | None:
     """
     corrector = searcher.corrector("body")
     analyzer = searcher.schema["body"].analyzer
-    changed = False
+    changed, tried = False, 0
 
     def replace(match: re.Match[str]) -> str:
-        nonlocal changed
+        nonlocal changed, tried
         word = match.group(0)
-        stems = [token.text for token in analyzer(word.lower(), mode="query")]
-        if len(stems) != 1 or word in ("AND", "OR", "NOT", "TO") or searcher.doc_frequency("body", stems[0]):
+        if len(word) > SUGGEST_LENGTH or tried == SUGGEST_WORDS or word in ("AND", "OR", "NOT", "TO"):
             return word
+        stems = analyzer.terms(word.lower())
+        if len(stems) != 1 or searcher.doc_frequency("body", stems[0]):
+            return word
+        tried += 1
         best = corrector.suggest(stems[0], limit=1, maxdist=1) or corrector.suggest(stems[0], limit=1)
         if not best:
             return word
@@ -332,8 +341,8 @@ def _surface(searcher: Searcher, stem: str, typed: str) -> str:
     analyzer = searcher.schema["body"].analyzer
     forms: Counter[str] = Counter()
     for docnum in islice(searcher.postings("body", stem).all_ids(), SURFACE_DOCUMENTS):
-        body = searcher.stored_fields(docnum).get("body", "")
-        forms.update(body[t.startchar : t.endchar].lower() for t in analyzer(body, chars=True) if t.text == stem)
+        body = searcher.stored_fields(docnum).get("body", "")[:MAX_ANALYZED]
+        forms.update(body[start:end].lower() for start, end, _ in analyzer.spans(body, {stem}))
     if not forms:
         return stem
     return min(forms, key=lambda form: (edit_distance(form, typed), -forms[form], form))
@@ -446,9 +455,9 @@ def statistics(ix: Index, mostly_cut: int) -> Statistics:
         if not live:
             return Statistics(0, {}, {}, None, None, (), (), {})
         ids, outlets, years, dated, cut = (
-            reader.column_reader(name) for name in ("id", "outlet_name", "year", "dated", "cut")
+            column_reader(reader, name, translate=True) for name in ("id", "outlet_name", "year", "dated", "cut")
         )
-        dates = reader.column_reader("date", translate=True)
+        dates = column_reader(reader, "date", translate=True)
         when = [dates[n] for n in live if dated[n]]
         return Statistics(
             documents=len(live),

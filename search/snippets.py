@@ -9,6 +9,8 @@ marks "talked" in the text and "vucic" marks "Vučić".
 from __future__ import annotations
 
 import re
+from collections import Counter
+from itertools import islice
 from typing import NamedTuple
 
 from .schema import NewsAnalyzer
@@ -16,6 +18,15 @@ from .schema import NewsAnalyzer
 WIDTH = 200
 LEAD = 50
 WINDOWS = 2
+MAX_MATCHES = 2_000
+MAX_ANALYZED = 1_000_000
+"""A snippet is chosen among the first MAX_MATCHES matches in the first
+MAX_ANALYZED characters of the body, so that what it costs is bounded
+however long the document and however often it repeats a word (as
+Elasticsearch's `index.highlight.max_analyzed_offset`); a document that
+matches only further on shows its beginning."""
+MAX_WORD = 60
+"""How far a window is widened to take in a whole word."""
 
 
 class Snippet(NamedTuple):
@@ -41,7 +52,7 @@ def snippet(body: str, terms: set[str], analyzer: NewsAnalyzer) -> Snippet:
     """The best passages of `body` for the analysed query `terms`."""
     matches = [
         _Match(start, end, next(term for term in found if term in terms))
-        for start, end, found in analyzer.spans(body, terms)
+        for start, end, found in islice(analyzer.spans(body[:MAX_ANALYZED], terms), MAX_MATCHES)
     ]
     if not matches:
         return _lead(body)
@@ -62,12 +73,27 @@ def snippet(body: str, terms: set[str], analyzer: NewsAnalyzer) -> Snippet:
 
 
 def _best_windows(matches: list[_Match], length: int) -> list[tuple[int, int]]:
+    """The WINDOWS best windows, each opening LEAD characters before a match:
+    the most different terms, then the most matches, then the earliest.
+
+    The matches inside a window are those from `low` to `high`, both moving
+    only forward as the window does (matches come in order and do not
+    overlap): linear in the number of matches."""
     candidates = []
+    terms: Counter[str] = Counter()
+    low = high = 0
     for first in matches:
         start = max(0, first.start - LEAD)
         end = min(length, start + WIDTH)
-        inside = [m for m in matches if start <= m.start and m.end <= end]
-        candidates.append(((len({m.term for m in inside}), len(inside)), start, end))
+        while high < len(matches) and matches[high].end <= end:
+            terms[matches[high].term] += 1
+            high += 1
+        while low < len(matches) and matches[low].start < start:
+            if low < high:
+                terms -= Counter((matches[low].term,))
+            low += 1
+        high = max(high, low)
+        candidates.append(((len(terms), high - low), start, end))
     candidates.sort(key=lambda c: (-c[0][0], -c[0][1], c[1]))
     chosen: list[tuple[int, int]] = []
     for _, start, end in candidates:
@@ -79,10 +105,11 @@ def _best_windows(matches: list[_Match], length: int) -> list[tuple[int, int]]:
 
 
 def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a window to whole words."""
-    while start > 0 and not text[start - 1].isspace():
+    """Widen a window to whole words (by MAX_WORD characters at most)."""
+    first, last = max(0, start - MAX_WORD), min(len(text), end + MAX_WORD)
+    while start > first and not text[start - 1].isspace():
         start -= 1
-    while end < len(text) and not text[end].isspace():
+    while end < last and not text[end].isspace():
         end += 1
     return start, end
 

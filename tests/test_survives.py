@@ -1,0 +1,78 @@
+"""Every command survives every state the archive can be in: one line or an answer, never a traceback or a hang."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from search import Archive
+from search.cli import cli
+from search.query import MAX_WORD_LENGTH, MAX_WORDS
+from search.searcher import SUGGEST_WORDS
+
+from .conftest import SAMPLES, write
+from .test_cli import one_line_error
+
+STORY = "Oil story {n}\n\nOil talks went on in Vienna for the {n}th day, the ministers said.\n"
+
+
+def run(home: Path, *args: str) -> Result:
+    result = CliRunner().invoke(cli, ["--home", str(home), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+    return result
+
+
+def ok(home: Path, *args: str) -> Result:
+    result = run(home, *args)
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    return result
+
+
+def test_stats_after_an_update_of_documents_without_a_date_or_an_outlet(home: Path, tmp_path: Path) -> None:
+    """The new segment has no value in the outlet and date columns: read through it, not past it."""
+    ok(home, "index")
+    write(home / "raw" / "plain.txt", STORY.format(n=1))
+    ok(home, "index")
+    stats = json.loads(ok(home, "stats", "--json").stdout)
+    assert stats["documents"] == 6 and "plain.txt" in stats["no_outlet"] and "plain.txt" in stats["undated"]
+    assert sum(stats["outlets"].values()) + len(stats["no_outlet"]) == 6
+    ok(home, "add", str(write(tmp_path / "wire.txt", STORY.format(n=2))), "--outlet", "Danube Wire")
+    stats = json.loads(ok(home, "stats", "--json").stdout)
+    assert stats["outlets"]["Danube Wire"] == 1 and stats["documents"] == 7
+
+
+def test_an_empty_index_takes_documents_and_answers(empty_home: Path, tmp_path: Path) -> None:
+    for command in (["query", "oil"], ["index"], ["stats"], ["timeline", "oil"], ["terms"]):
+        ok(empty_home, *command)
+    ok(empty_home, "add", str(write(tmp_path / "f.txt", STORY.format(n=1))))
+    assert json.loads(ok(empty_home, "query", "oil", "--json").stdout)["total"] == 1
+
+
+def test_an_archive_emptied_of_its_files_is_an_empty_index(home: Path) -> None:
+    ok(home, "index")
+    shutil.rmtree(home / "raw")
+    (home / "raw").mkdir()
+    ok(home, "index")
+    assert json.loads(ok(home, "query", "putin", "--json").stdout)["total"] == 0
+    shutil.copytree(SAMPLES, home / "raw", dirs_exist_ok=True)
+    ok(home, "index")
+    assert json.loads(ok(home, "stats", "--json").stdout)["documents"] == 5
+
+
+def test_a_query_too_large_to_answer_quickly_is_one_line(archive: Archive) -> None:
+    one_line_error(run(archive.home, "query", "q" * 10_000), f"at most {MAX_WORD_LENGTH}")
+    one_line_error(run(archive.home, "query", " ".join(["oil"] * (MAX_WORDS + 1))), f"at most {MAX_WORDS:,}")
+    result = run(archive.home, "query", '"' + "oil " * 1000)
+    one_line_error(result, "unbalanced quote")
+    assert len(result.stderr) < 300
+
+
+def test_did_you_mean_corrects_a_few_short_words(archive: Archive) -> None:
+    typed = ["sanctoins", "presdent", "russain", "serbai", "moscwo", "gazz", "vucicc"]
+    suggestion = archive.search(" OR ".join(typed)).suggestion or ""
+    changed = [word for word in suggestion.split(" OR ") if word not in typed]
+    assert changed and len(changed) == SUGGEST_WORDS, suggestion
+    assert archive.search("x" * MAX_WORD_LENGTH).suggestion is None
