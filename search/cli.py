@@ -64,6 +64,7 @@ from .render_coverage import (
     watch_run_json,
     watch_run_lines,
 )
+from .store import damaged_message, engine_failure
 
 PROGRESS_MIN_FILES = 200
 
@@ -100,6 +101,10 @@ class SearchGroup(click.Group):
             if exc.errno == errno.EPIPE:
                 raise  # Click ends quietly when the reader of a pipe goes away.
             raise click.ClickException(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
+        except Exception as exc:
+            if not engine_failure(exc):
+                raise
+            raise click.ClickException(damaged_message(_archive(ctx).store.folder, exc)) from None
 
 
 @click.group(cls=SearchGroup)

@@ -22,7 +22,7 @@ class IndexMissing(SearchError):
 
 
 class SchemaMismatch(SearchError):
-    """The index on disk was written by an incompatible version."""
+    """The index on disk cannot be read: an incompatible version wrote it, or it is damaged."""
 
 
 class IndexFailed(SearchError):

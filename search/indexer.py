@@ -24,13 +24,13 @@ from whoosh.writing import IndexWriter
 
 from .columns import column_reader, column_values, deleted_documents, live_documents
 from .documents import Article, Skipped
-from .errors import IndexFailed, SourceError
+from .errors import IndexFailed, SchemaMismatch, SourceError
 from .report import IndexReport as IndexReport
 from .report import Progress as Progress
 from .rules import Rules
 from .schema import column_text, to_fields
 from .sources import SourceFile, scan, source_files
-from .store import IndexStore
+from .store import IndexStore, damaged_message, engine_failure
 from .writing import open_writer
 
 # The parsers and cleaners are imported when a document is to be read, not to check an unchanged archive.
@@ -64,11 +64,19 @@ def update(
     with store.write_lock(), _write_failures(store):
         if not store.exists():
             return _rebuild_locked(store, raw_root, rules, progress, workers)
-        if store.manifest().rules != rules.digest:
+        try:
+            if store.manifest().rules != rules.digest:
+                report = _rebuild_locked(store, raw_root, rules, progress, workers)
+                report.rules_changed = True
+                return report
+            return _sync(store.open(), raw_root, rules, progress, only)
+        except Exception as exc:
+            if not isinstance(exc, SchemaMismatch) and not engine_failure(exc):
+                raise
+            # The index is derived from raw/: one that cannot be read is built again.
             report = _rebuild_locked(store, raw_root, rules, progress, workers)
-            report.rules_changed = True
+            report.unreadable = str(exc) if isinstance(exc, SchemaMismatch) else damaged_message(store.folder, exc)
             return report
-        return _sync(store.open(), raw_root, rules, progress, only)
 
 
 def rebuild(

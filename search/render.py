@@ -271,6 +271,8 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
 
 def index_warning_lines(report: IndexReport) -> Iterator[str]:
     """What the user should look at, for the terminal's error stream."""
+    if report.unreadable:
+        yield f"The index was built again from raw/: {report.unreadable.partition('; ')[0]}."
     if report.mostly_cut:
         yield (
             f"The cleaner removed more than half the words of {_count(len(report.mostly_cut), 'document')}: "
@@ -300,6 +302,7 @@ def index_report_json(report: IndexReport) -> dict[str, Any]:
         "repaired": report.repaired,
         "documents": report.documents,
         "rules_changed": report.rules_changed,
+        "unreadable": report.unreadable,
         "rebuilt": report.rebuilt,
     }
 

@@ -29,6 +29,8 @@ class IndexReport:
     documents: int = 0
     rules_changed: bool = False
     rebuilt: bool = False
+    unreadable: str | None = None
+    """Why the index there was could not be read, when it was built again for that."""
 
     def note(self, article: Article) -> None:
         """Note what the user may want to correct about a written article."""

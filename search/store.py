@@ -13,14 +13,18 @@ import fcntl
 import json
 import mmap
 import os
+import pickle
 import shutil
+import struct
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import whoosh
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
@@ -35,7 +39,8 @@ ALIAS_CACHE = "aliases.json"
 LOCK = "write.lock"
 GENERATION_PREFIX = "gen-"
 LOCK_TIMEOUT = 30.0
-REBUILD_HINT = "run `search rebuild` to build it again from raw/"
+REBUILD_HINT = "run `search index` to build it again from raw/"
+WHOOSH_PACKAGE = Path(whoosh.__file__).parent
 
 
 class Manifest(NamedTuple):
@@ -59,6 +64,39 @@ class MappedStorage(FileStorage):  # type: ignore[misc]
                 return super().open_file(name, **kwargs)
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         return StructFile(mapped, name=name, **kwargs)
+
+
+def _check_compound(path: Path) -> None:
+    """Raise ValueError unless every file inside a compound segment lies within it.
+
+    Whoosh 2.7.4 (filedb/compound.py) writes a segment as one file that
+    starts with the offset and length of its directory, a pickled dict of
+    name -> {"offset", "length", "modified"}; a cut-short file (a full disk, a copy that
+    stopped) would fail later, in the middle of a query."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        offset, length = struct.unpack("!qi", handle.read(12).ljust(12, b"\0"))
+        if not 12 <= offset <= offset + length <= size:
+            raise ValueError(f"{path.name} is cut short")
+        handle.seek(offset)
+        directory = pickle.loads(handle.read(length))
+    if any(entry["offset"] + entry["length"] > offset for entry in directory.values()):
+        raise ValueError(f"{path.name} is cut short")
+
+
+def _said(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def engine_failure(exc: BaseException) -> bool:
+    """Whether `exc` was raised inside Whoosh's own code: what reading a
+    damaged index gives (a seek out of range, a bad pickle, a short read)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and Path(frames[-1].filename).is_relative_to(WHOOSH_PACKAGE)
+
+
+def damaged_message(folder: Path, exc: BaseException) -> str:
+    return f"the index in {folder} could not be read ({_said(exc)}); it may be damaged: {REBUILD_HINT}"
 
 
 class IndexStore:
@@ -85,12 +123,15 @@ class IndexStore:
         return manifest
 
     def open(self) -> Index:
-        """The live Whoosh index. Raises IndexMissing or SchemaMismatch."""
+        """The live Whoosh index. Raises IndexMissing, or SchemaMismatch when
+        it cannot be read (another version's, or damaged)."""
         folder = self.folder / self.manifest().generation
         try:
+            for segment in folder.glob("*.seg"):
+                _check_compound(segment)
             return MappedStorage(str(folder)).open_index()
         except Exception as exc:  # Whoosh raises many kinds on a foreign or damaged index.
-            raise SchemaMismatch(f"the index in {folder} cannot be opened ({exc}); {REBUILD_HINT}") from exc
+            raise SchemaMismatch(f"the index in {folder} is damaged ({_said(exc)}); {REBUILD_HINT}") from exc
 
     def create_generation(self) -> tuple[str, Index]:
         """A new, empty Whoosh index beside the live one, not yet live."""

@@ -198,12 +198,14 @@ def test_locked_index_is_one_line(invoke: Invoke, home: Path, monkeypatch: pytes
         one_line_error(invoke("index"), "another process is writing the index")
 
 
-def test_incompatible_index_is_one_line(invoke: Invoke, home: Path) -> None:
+def test_incompatible_index_is_one_line_and_index_builds_it_again(invoke: Invoke, home: Path) -> None:
     invoke("index")
     manifest = home / "index" / "manifest.json"
     manifest.write_text(json.dumps(json.loads(manifest.read_text()) | {"schema_version": 99}))
-    one_line_error(invoke("query", "putin"), "run `search rebuild`")
-    assert invoke("rebuild").exit_code == 0
+    one_line_error(invoke("query", "putin"), "run `search index`")
+    result = invoke("index")
+    assert result.exit_code == 0 and "built again from raw/: the index in" in result.stderr
+    assert "incompatible version (schema 99" in result.stderr
     assert invoke("query", "putin").exit_code == 0
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from pytest import MonkeyPatch
+from whoosh.filedb.structfile import StructFile
+from whoosh.reading import SegmentReader
 
 from search import Archive
 from search.cli import cli
@@ -20,14 +24,12 @@ STORY = "Oil story {n}\n\nOil talks went on in Vienna for the {n}th day, the min
 
 
 def run(home: Path, *args: str) -> Result:
-    result = CliRunner().invoke(cli, ["--home", str(home), *args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
-    return result
+    return CliRunner().invoke(cli, ["--home", str(home), *args])
 
 
 def ok(home: Path, *args: str) -> Result:
     result = run(home, *args)
-    assert result.exit_code == 0, (args, result.output, result.exception)
+    assert result.exit_code == 0 and result.exception is None, (args, result.output, result.exception)
     return result
 
 
@@ -76,3 +78,33 @@ def test_did_you_mean_corrects_a_few_short_words(archive: Archive) -> None:
     changed = [word for word in suggestion.split(" OR ") if word not in typed]
     assert changed and len(changed) == SUGGEST_WORDS, suggestion
     assert archive.search("x" * MAX_WORD_LENGTH).suggestion is None
+
+
+def cut_short(home: Path) -> None:
+    segment = max((home / "index").glob("gen-*/*.seg"), key=lambda path: path.stat().st_size)
+    with open(segment, "r+b") as handle:
+        handle.truncate(segment.stat().st_size // 2)
+
+
+def test_a_damaged_index_is_one_line_and_index_builds_it_again(home: Path) -> None:
+    ok(home, "index")
+    cut_short(home)
+    for command in (["query", "putin"], ["stats"], ["show", "000_bb139807f14e536b.txt"], ["timeline", "putin"]):
+        one_line_error(run(home, *command), "is damaged")
+        assert "run `search index`" in run(home, *command).stderr
+    result = ok(home, "index", "--json")
+    assert json.loads(result.stdout)["unreadable"] and "built again" in result.stderr
+    assert json.loads(ok(home, "query", "putin", "--json").stdout)["total"] == 5
+
+
+def test_a_failure_inside_whoosh_while_reading_is_one_line(archive: Archive, monkeypatch: MonkeyPatch) -> None:
+    """Damage that only a read finds (the segment's directory was whole) is reported like any damage."""
+
+    def unpickle_garbage(*_: object, **__: object) -> object:
+        return StructFile(io.BytesIO(b"garbage")).read_pickle()  # fails inside Whoosh, as a damaged file does
+
+    monkeypatch.setattr(SegmentReader, "stored_fields", unpickle_garbage)
+    one_line_error(run(archive.home, "show", "000_bb139807f14e536b.txt"), "could not be read (UnpicklingError")
+    monkeypatch.undo()
+    monkeypatch.setattr(json, "dumps", lambda *_, **__: 1 / 0)  # a failure of our own is not called damage
+    assert isinstance(run(archive.home, "stats", "--json").exception, ZeroDivisionError)
