@@ -336,8 +336,9 @@ class Archive:
         return export_opensearch(self.store.open(), folder, index_name)
 
     def index_size(self) -> int:
-        """Bytes the index takes on disk."""
-        return sum(p.stat().st_size for p in self.store.folder.rglob("*") if p.is_file())
+        """Bytes the live index takes on disk (not a build under way, nor one a crash left)."""
+        live = self.store.folder / self.store.manifest().generation
+        return sum(p.stat().st_size for p in live.rglob("*") if p.is_file())
 
     def clean(self, path: Path) -> Article:
         """What the cleaner makes of one file, using this archive's rules and

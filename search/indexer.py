@@ -129,6 +129,8 @@ def _sync(ix: Index, raw_root: Path, rules: Rules, progress: Progress | None, on
         removed = sorted(indexed.docnums.keys() - {f.doc_id for f in found}) if only is None else []
         known = _known_of(reader, indexed.numbers([*(f.doc_id for f in stale), *removed]))
         batch = _prepare_all(stale, rules, report, progress)
+        # One rule with a rebuild: the index holds the documents raw/ has that can be read.
+        removed = sorted([*removed, *(f.doc_id for f in stale if f.doc_id not in batch and f.doc_id in known)])
         replaced = [known[i].docnum for i in [*batch, *removed] if i in known]
         counts = Repetition(
             reader, rules.repeat_min_docs, _stored_keys(reader, replaced), (p.line_keys for p in batch.values())

@@ -266,7 +266,10 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     if report.repaired:
         yield f"Bad bytes replaced in {len(report.repaired)} UTF-8 file(s): {_some(report.repaired)}"
     if failed:
-        yield f"{_count(len(failed), 'document')} could not be read; the rest are indexed."
+        yield (
+            f"{_count(len(failed), 'document')} could not be read, and are not in the index "
+            "until they can be; the rest are indexed."
+        )
 
 
 def index_warning_lines(report: IndexReport) -> Iterator[str]:

@@ -143,8 +143,17 @@ class IndexStore:
     def publish(self, generation: str, rules: str) -> None:
         """Make `generation` live in one atomic step, then drop the others."""
         self._write_manifest(Manifest(generation, SCHEMA_VERSION, rules))
+        self._sweep()
+
+    def _sweep(self) -> None:
+        """Remove the generations no manifest names: builds a crash cut short.
+        Only the holder of the write lock makes generations, so none is under way."""
+        try:
+            live = self.manifest().generation if self.exists() else None
+        except SchemaMismatch:
+            return  # the next publish, of a new build, sweeps
         for folder in self.folder.glob(GENERATION_PREFIX + "*"):
-            if folder.name != generation:
+            if folder.name != live:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def _write_manifest(self, manifest: Manifest) -> None:
@@ -168,6 +177,7 @@ class IndexStore:
                             "wait for it to finish and try again"
                         ) from None
                     time.sleep(0.1)
+            self._sweep()
             try:
                 yield
             finally:

@@ -59,6 +59,19 @@ def test_a_killed_indexer_loses_nothing(tmp_path: Path, command: str, delay: flo
     assert json.loads(_search(tmp_path, "query", "gas", "--json").stdout)["total"] == len(after_kill)
     assert _search(tmp_path, "index").returncode == 0
     assert _ids(tmp_path) == sorted(f"d{n:04d}.txt" for n in range(DOCUMENTS))
+    live = Archive(tmp_path).store.manifest().generation
+    assert [folder.name for folder in (tmp_path / "index").glob("gen-*")] == [live]  # what the kill left is gone
+
+
+def test_what_a_killed_build_left_is_not_counted_and_goes_with_the_next_write(home: Path) -> None:
+    archive = Archive(home)
+    archive.update()
+    size = archive.index_size()
+    leftover = archive.store.folder / "gen-20200101T000000000000-1"
+    write(leftover / "MAIN_partial.seg", "x" * 100_000)
+    assert archive.index_size() == size
+    archive.update()
+    assert not leftover.exists()
 
 
 def test_two_indexers_at_once_wait_for_each_other(tmp_path: Path) -> None:

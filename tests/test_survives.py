@@ -108,3 +108,16 @@ def test_a_failure_inside_whoosh_while_reading_is_one_line(archive: Archive, mon
     monkeypatch.undo()
     monkeypatch.setattr(json, "dumps", lambda *_, **__: 1 / 0)  # a failure of our own is not called damage
     assert isinstance(run(archive.home, "stats", "--json").exception, ZeroDivisionError)
+
+
+def test_a_document_that_can_no_longer_be_read_leaves_the_index_as_a_rebuild_would(home: Path) -> None:
+    ok(home, "index")
+    sidecar = home / "raw" / "000_bb139807f14e536b.txt.meta.json"
+    sidecar.write_text("{bad json")
+    write(home / "raw" / "001_0d2a95f237a9080f.txt", "\0\1\2 binary now")
+    report = json.loads(run(home, "index", "--json").stdout)
+    assert report["removed"] == ["000_bb139807f14e536b.txt", "001_0d2a95f237a9080f.txt"] and report["documents"] == 3
+    assert [s["id"] for s in report["skipped"]] == report["removed"]
+    assert json.loads(run(home, "rebuild", "--json").stdout)["documents"] == 3
+    sidecar.unlink()
+    assert json.loads(run(home, "index", "--json").stdout)["added"] == ["000_bb139807f14e536b.txt"]
