@@ -146,14 +146,41 @@ def _parse(request: SearchRequest) -> Q.Query:
     parser = MultifieldParser(list(SEARCH_FIELDS), query_schema(), fieldboosts=boosts, group=AndGroup)
     text = request.text
     try:
-        parsed = parser.parse(text)
+        parsed = parser.parse(_minus_as_not(text))
     except Exception as exc:  # Whoosh's parser raises assorted errors on odd input.
         raise QueryError(
             f"cannot parse the query {shown(text)}; check its quotes, brackets and date ranges (date:[2021 to 2022])"
         ) from exc
-    if parsed is Q.NullQuery:
+    _check_dates(parsed, bool(_DATE_TERM.search(text)))
+    if isinstance(parsed, _NULL):
         raise QueryError(f"nothing to search for in {shown(text)}: common words like 'the' are not indexed")
     return parsed
+
+
+_MINUS = re.compile(r'"[^"]*"|(?<![^\s(])-(?=[\w"(])')
+_DATE_TERM = re.compile(r"(?<![\w\"])date:")
+
+
+def _minus_as_not(text: str) -> str:
+    """`-word` and `-"a phrase"` as NOT, as web search engines read them
+    (a dash inside a word, "pro-Kremlin", or inside quotes, is left alone)."""
+    return _MINUS.sub(lambda match: match.group() if match.group().startswith('"') else "NOT ", text)
+
+
+_NULL = type(Q.NullQuery)
+
+
+def _check_dates(query: Q.Query, has_dates: bool) -> None:
+    """Refuse a date Whoosh could not read (it would match nothing, silently)
+    and a date range that runs backwards, as --from after --to is refused."""
+    for leaf in [query] if query.is_leaf() else query.leaves():
+        if has_dates and isinstance(leaf, _NULL):
+            raise QueryError(
+                "a date in the query could not be read; write date:2021, date:202102, "
+                "date:20210203 or date:[2021 TO 2022]"
+            )
+        if isinstance(leaf, Q.NumericRange) and leaf.fieldname == "date" and leaf.start > leaf.end:
+            raise QueryError("a date range in the query runs backwards; put the earlier date first")
 
 
 def _bag_of_words(request: SearchRequest) -> Q.Query:

@@ -22,9 +22,9 @@ from .whoosh_startup import english_stemmer
 if TYPE_CHECKING:
     from .documents import Article
 
-SCHEMA_VERSION = 10
-# Words, with inner dots and apostrophes kept ("U.S.", "Kyiv's").
-TOKEN_PATTERN = r"\w+(?:[.'’]\w+)*"
+SCHEMA_VERSION = 11
+# Words, with inner dots, apostrophes and ampersands kept ("U.S.", "Kyiv's", "AT&T").
+TOKEN_PATTERN = r"\w+(?:[.'’&]\w+)*"
 
 
 class NewsAnalyzer(Analyzer):  # type: ignore[misc]
@@ -88,8 +88,8 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
     def _analyse(self, word: str) -> tuple[str, ...]:
         if not word.isascii():
             word = unicodedata.normalize("NFKC", word)
-        if len(word) < 2 or word in STOP_WORDS:
-            return ()
+        if word in STOP_WORDS:
+            return ()  # one letter or digit is a word ("5 mln", "C++", "Plan B"), as Lucene keeps it
         folded = fold(word) if self.variants else word
         return (_stem(word),) if folded == word else (_stem(word), _stem(folded))
 
@@ -133,8 +133,8 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
 
 _WORD = re.compile(TOKEN_PATTERN)
 # Where a word of TOKEN_PATTERN begins: not after a letter, nor after a
-# letter and the dot or apostrophe that would join the two.
-_WORD_START = r"(?<!\w)(?<![\w][.'’])"
+# letter and the dot, apostrophe or ampersand that would join the two.
+_WORD_START = r"(?<!\w)(?<![\w][.'’&])"
 
 
 def _beginning(term: str) -> str:
@@ -148,7 +148,7 @@ def _beginning(term: str) -> str:
 def _candidates(beginnings: tuple[str, ...]) -> re.Pattern[str]:
     """The words that begin with one of `beginnings` (any case) or hold a character outside ASCII."""
     starts = f"(?i:{'|'.join(map(re.escape, beginnings))})|" if beginnings else ""
-    return re.compile(rf"{_WORD_START}(?={starts}[\w.'’]*[^\x00-\x7f]){TOKEN_PATTERN}")
+    return re.compile(rf"{_WORD_START}(?={starts}[\w.'’&]*[^\x00-\x7f]){TOKEN_PATTERN}")
 
 
 _WHOLE = re.compile(".+", re.DOTALL)  # the value as one word, for tokenize=False

@@ -327,24 +327,24 @@ def suggest(searcher: Searcher, text: str) -> str | None:
             return word
         tried += 1
         best = corrector.suggest(stems[0], limit=1, maxdist=1) or corrector.suggest(stems[0], limit=1)
-        if not best:
-            return word
-        changed = True
-        return _surface(searcher, str(best[0]), word.lower())
+        surface = _surface(searcher, str(best[0]), word.lower()) if best else None
+        changed = changed or surface is not None
+        return surface or word
 
     corrected = re.sub(_PLAIN_WORD, replace, text)  # compiled on first use, cached by re
     return corrected if changed else None
 
 
-def _surface(searcher: Searcher, stem: str, typed: str) -> str:
-    """The word, among those a few documents write for `stem`, closest to `typed`."""
+def _surface(searcher: Searcher, stem: str, typed: str) -> str | None:
+    """The word, among those a few documents write for `stem`, closest to
+    `typed`; None if they write none (a stem is not a word to suggest)."""
     analyzer = searcher.schema["body"].analyzer
     forms: Counter[str] = Counter()
     for docnum in islice(searcher.postings("body", stem).all_ids(), SURFACE_DOCUMENTS):
         body = searcher.stored_fields(docnum).get("body", "")[:MAX_ANALYZED]
         forms.update(body[start:end].lower() for start, end, _ in analyzer.spans(body, {stem}))
     if not forms:
-        return stem
+        return None
     return min(forms, key=lambda form: (edit_distance(form, typed), -forms[form], form))
 
 

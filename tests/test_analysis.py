@@ -33,7 +33,7 @@ class _Folded(Filter):  # type: ignore[misc]
 
 
 def _chain(variants: bool) -> Filter:
-    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | _Normalise() | StopFilter()
+    chain = RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | _Normalise() | StopFilter(minsize=1)
     return (chain | _Folded() if variants else chain) | StemFilter(lang="en")
 
 

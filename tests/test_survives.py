@@ -121,3 +121,39 @@ def test_a_document_that_can_no_longer_be_read_leaves_the_index_as_a_rebuild_wou
     assert json.loads(run(home, "rebuild", "--json").stdout)["documents"] == 3
     sidecar.unlink()
     assert json.loads(run(home, "index", "--json").stdout)["added"] == ["000_bb139807f14e536b.txt"]
+
+
+def total(home: Path, query: str) -> int:
+    return int(json.loads(ok(home, "query", "--json", "--", query).stdout)["total"])
+
+
+def test_a_dash_before_a_word_or_a_phrase_leaves_it_out(archive: Archive) -> None:
+    home = archive.home
+    assert total(home, "putin -gas") == total(home, "putin NOT gas") < total(home, "putin")
+    assert total(home, 'putin -"gas supplies"') == total(home, 'putin NOT "gas supplies"') > 0
+    assert total(home, "(-gas putin)") == total(home, "putin -gas")
+
+
+def test_a_dash_inside_a_word_or_a_phrase_is_not_a_not(empty_home: Path) -> None:
+    write(empty_home / "raw" / "a.txt", "Pro-Kremlin rally\n\nA pro-Kremlin rally was held in Belgrade.\n")
+    assert total(empty_home, "pro-Kremlin") == 1 and total(empty_home, '"pro -Kremlin"') == 1
+
+
+def test_dates_the_query_cannot_read_or_that_run_backwards_are_one_line(archive: Archive) -> None:
+    for query, said in [("date:[2021 TO 2020]", "runs backwards"), ("putin date:garbage", "could not be read")]:
+        one_line_error(run(archive.home, "query", query), said)
+    assert total(archive.home, "putin date:[2020 TO 2021]") > 0
+
+
+def test_symbols_and_single_figures_are_words(empty_home: Path) -> None:
+    stories = {
+        "att.txt": "AT&T deal\n\nAT&T agreed to buy the network for $5 billion, it said.\n",
+        "code.txt": "Code\n\nThe exchange runs on C++ and Plan B is ready.\n",
+        "oil.txt": "Oil output\n\nOutput rose by 5 mln barrels, not 6 mln as forecast.\n",
+        "gas.txt": "Gas output\n\nOutput rose by 6 mln cubic metres.\n",
+    }
+    for name, text in stories.items():
+        write(empty_home / "raw" / name, text)
+    assert total(empty_home, "AT&T") == 1 and total(empty_home, "C++") == 1
+    assert total(empty_home, "$5") == 2  # "5" in "$5 billion" and in "5 mln"
+    assert total(empty_home, '"5 mln"') == 1 and total(empty_home, '"plan b"') == 1
