@@ -83,7 +83,8 @@ class WatchRun(NamedTuple):
 class Archive:
     def __init__(self, home: Path) -> None:
         if not home.is_dir():
-            raise ArchiveError(f"the archive folder {home} does not exist; create it or give another --home")
+            what = "is a file, not a folder" if home.exists() else "does not exist"
+            raise ArchiveError(f"the archive folder {home} {what}; create it or give another --home")
         self.home = home
         self.raw_dir = home / "raw"
         self.store = IndexStore(home / "index")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -83,18 +84,25 @@ class DateBound(click.ParamType):  # type: ignore[type-arg]  # generic only from
             self.fail(str(exc), param, ctx)
 
 
+class UsageLine(click.ClickException):
+    """A mistake in how a command was called: one line, and exit status 2 as Click and POSIX tools give it."""
+
+    exit_code = 2
+
+
 class SearchGroup(click.Group):
-    """Turns library errors and bad option values into one clear line, exit status 1."""
+    """Turns library errors into one clear line (exit status 1), and mistakes
+    in the command line into one line (exit status 2)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except click.BadParameter as exc:
-            raise click.ClickException(exc.format_message()) from None
+            raise UsageLine(exc.format_message()) from None
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "search"
             hint = "put -- before words that start with a dash; " if "No such option" in exc.message else ""
-            raise click.ClickException(f"{exc.format_message()} ({hint}see '{command} --help')") from None
+            raise UsageLine(f"{exc.format_message()} ({hint}see '{command} --help')") from None
         except SearchError as exc:
             raise click.ClickException(str(exc)) from None
         except OSError as exc:
@@ -107,7 +115,7 @@ class SearchGroup(click.Group):
             raise click.ClickException(damaged_message(_archive(ctx).store.folder, exc)) from None
 
 
-@click.group(cls=SearchGroup)
+@click.group(cls=SearchGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
     type=click.Path(path_type=Path),
@@ -115,14 +123,25 @@ class SearchGroup(click.Group):
     show_envvar=True,
     help="Archive folder holding raw/ and index/ (default: the current folder).",
 )
+@click.option(
+    "--color/--no-color",
+    default=None,
+    help="Mark matches in colour (default: on a terminal, unless NO_COLOR is set or TERM is dumb).",
+)
 @click.version_option(package_name="news-search")
 @click.pass_context
-def cli(ctx: click.Context, home: Path | None) -> None:
+def cli(ctx: click.Context, home: Path | None, color: bool | None) -> None:
     """Search folders of raw news documents: who said what, when, in which outlets.
 
     Example: search query vucic putin --from 2021 --outlet "The Moscow Times"
     """
     ctx.obj = home
+    ctx.color = _colour_wanted() if color is None else color
+
+
+def _colour_wanted() -> bool:
+    """Colour on a terminal, unless the user said no (https://no-color.org, TERM=dumb)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _archive(ctx: click.Context) -> Archive:
@@ -343,8 +362,9 @@ DEFAULT_LIMIT = 10
 
 
 def _marker() -> Mark:
-    """Bold on a terminal, **word** elsewhere."""
-    return (lambda text: click.style(text, bold=True, fg="yellow")) if sys.stdout.isatty() else plain_mark
+    """Bold and coloured where colour is wanted (`_colour_wanted`, --color), **word** elsewhere."""
+    coloured = click.get_current_context().find_root().color
+    return (lambda text: click.style(text, bold=True, fg="yellow")) if coloured else plain_mark
 
 
 @cli.command("similar")
@@ -513,9 +533,15 @@ def terms(
         _echo_lines(terms_lines(found, text))
 
 
-@cli.group()
-def watch() -> None:
-    """Saved searches: run one again to see what is new since it last ran."""
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def watch(ctx: click.Context) -> None:
+    """Saved searches: run one again to see what is new since it last ran.
+
+    Alone, lists them (as `search watch list`).
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(watch_list, as_json=False)
 
 
 @watch.command("add")

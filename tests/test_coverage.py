@@ -154,7 +154,7 @@ def test_timeline_command(coverage: Archive, invoke: Invoke) -> None:
     assert data["unit"] == "year" and data["undated"] == 1
     assert data["periods"][3]["outlets"]["Danube Daily"] == {"count": 2, "published": 2, "share": 1.0}
     two = invoke("timeline", "gas", "--by", "year", "--by", "month")
-    assert two.exit_code == 1 and "give one period with --by" in two.stderr
+    assert two.exit_code == 2 and "give one period with --by" in two.stderr
 
 
 def test_timeline_of_nothing(coverage: Archive, invoke: Invoke) -> None:

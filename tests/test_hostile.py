@@ -36,7 +36,7 @@ def test_odd_queries_give_a_result_or_one_line(archive: Archive, invoke: Invoke,
 
 def test_a_word_starting_with_a_dash_needs_a_double_dash(invoke: Invoke) -> None:
     result = invoke("query", "-putin")
-    assert result.exit_code == 1 and "put -- before words that start with a dash" in result.stderr
+    assert result.exit_code == 2 and "put -- before words that start with a dash" in result.stderr
 
 
 @given(st.text(max_size=200))

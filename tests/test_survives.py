@@ -5,15 +5,16 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from pytest import MonkeyPatch
+from pytest import CaptureFixture, MonkeyPatch
 from whoosh.filedb.structfile import StructFile
 from whoosh.reading import SegmentReader
 
 from search import Archive
-from search.cli import cli
+from search.cli import _colour_wanted, cli
 from search.query import MAX_WORD_LENGTH, MAX_WORDS
 from search.searcher import SUGGEST_WORDS
 
@@ -157,3 +158,34 @@ def test_symbols_and_single_figures_are_words(empty_home: Path) -> None:
     assert total(empty_home, "AT&T") == 1 and total(empty_home, "C++") == 1
     assert total(empty_home, "$5") == 2  # "5" in "$5 billion" and in "5 mln"
     assert total(empty_home, '"5 mln"') == 1 and total(empty_home, '"plan b"') == 1
+
+
+def test_command_line_mistakes_are_one_line_with_exit_status_2(archive: Archive) -> None:
+    for args in (["query", "--bogus"], ["query", "--limit", "0", "oil"], ["nonsense"]):
+        result = run(archive.home, *args)
+        assert result.exit_code == 2 and result.stderr.count("\n") == 1 and result.stderr.startswith("Error: "), args
+    assert run(archive.home, "query", "date:garbage").exit_code == 1  # a query it cannot answer is not a usage error
+    assert "query [OPTIONS] [WORDS]" in ok(archive.home, "query", "-h").stdout
+
+
+def test_colour_is_asked_for_or_follows_the_terminal_and_no_color(
+    archive: Archive, monkeypatch: MonkeyPatch, capsys: CaptureFixture[str]
+) -> None:
+    coloured = CliRunner().invoke(cli, ["--home", str(archive.home), "--color", "query", "putin"], color=True)
+    plain = CliRunner().invoke(cli, ["--home", str(archive.home), "query", "putin"], color=True)
+    assert "\x1b[" in coloured.stdout and "\x1b[" not in plain.stdout and "**" in plain.stdout
+    with capsys.disabled():
+        monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+        monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.setenv("TERM", "xterm")
+        assert _colour_wanted()
+        monkeypatch.setenv("TERM", "dumb")
+        assert not _colour_wanted()
+        monkeypatch.setenv("TERM", "xterm")
+        monkeypatch.setenv("NO_COLOR", "1")
+        assert not _colour_wanted()
+
+
+def test_watch_alone_lists_and_a_file_as_home_says_so(archive: Archive, tmp_path: Path) -> None:
+    assert "No saved searches" in ok(archive.home, "watch").stdout
+    one_line_error(run(write(tmp_path / "notes.txt", "x"), "query", "oil"), "is a file, not a folder")
