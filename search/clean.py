@@ -237,7 +237,24 @@ def _label(labels: tuple[BoilerplateClass, ...], line: Line) -> str | None:
 
 
 def _title_like(line: Line, ctx: Context) -> bool:
-    return line.words <= ctx.rules.title_max_words and not re.search(r"[.,;:。]$", line.text)
+    return (
+        line.words <= ctx.rules.title_max_words
+        and len(line.text) <= TITLE_MAX_CHARS
+        and not re.search(r"[.,;:。]$", line.text)
+    )
+
+
+TITLE_MAX_CHARS = 300
+"""The longest title: a longer first line (one "word" of 20,000 characters)
+is text, and a longer declared title is cut to this (`short_title`)."""
+
+
+def short_title(title: str | None) -> str | None:
+    """`title`, cut at a word to TITLE_MAX_CHARS when longer."""
+    if title is None or len(title) <= TITLE_MAX_CHARS:
+        return title
+    cut = title[: TITLE_MAX_CHARS - 1].rsplit(" ", 1)[0] or title[: TITLE_MAX_CHARS - 1]
+    return cut.rstrip() + "…"
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .clean import Draft
+from .clean import Draft, short_title
 from .dates import Found, parse_date
 from .documents import Article, ParsedDocument
 from .rules import Rules
@@ -57,7 +57,7 @@ def build_article(parsed: ParsedDocument, outlet: str | None, draft: Draft) -> A
     date, date_source = publication_date(parsed, draft)
     return Article(
         doc_id=raw.doc_id,
-        title=side.title or draft.title,
+        title=short_title(side.title or draft.title),
         body="\n\n".join(line.text for line in draft.lines),
         date=date.when if date else None,
         date_text=date.text if date else None,

@@ -75,9 +75,27 @@ def results_json(results: SearchResults) -> dict[str, Any]:
         "query": results.request.text,
         "total": results.total,
         "hits": [hit_json(hit) for hit in results.hits],
-        "facets": {"outlet": results.outlets, "year": dict(sorted(results.years.items()))},
+        "facets": {
+            "outlet": results.outlets | _none(NO_OUTLET, results.no_outlet),
+            "year": dict(sorted(results.years.items())) | _none(UNDATED, results.undated),
+        },
         "suggestion": results.suggestion,
     }
+
+
+NO_OUTLET, UNDATED = "(no outlet)", "(undated)"
+"""The facet entries of the hits with no outlet or no date, as the table shows them:
+with them, each facet's counts add up to the total."""
+
+
+def _none(label: str, count: int) -> dict[str, int]:
+    return {label: count} if count else {}
+
+
+def iso_day(iso: str | None) -> str | None:
+    """The day of an ISO date or date-time: exports give every date in one form
+    (a column mixing dates and date-times is left as text by pandas and others)."""
+    return iso[:10] if iso else None
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
@@ -85,14 +103,14 @@ def hit_json(hit: Hit) -> dict[str, Any]:
         "rank": hit.rank,
         "id": hit.doc_id,
         "title": hit.title,
-        "date": hit.date,
+        "date": iso_day(hit.date),
         "outlet": hit.outlet,
         "url": hit.url,
         "score": hit.score,
         "snippet": hit.snippet.marked(),
     }
     if hit.also:
-        data["also_in"] = [{"id": a.doc_id, "date": a.date, "outlet": a.outlet} for a in hit.also]
+        data["also_in"] = [{"id": a.doc_id, "date": iso_day(a.date), "outlet": a.outlet} for a in hit.also]
     return data
 
 
@@ -132,14 +150,16 @@ def _json_line(data: Any) -> str:
 
 
 def _csv_values(hit: Hit) -> tuple[Any, ...]:
-    also = " ".join(a.doc_id for a in hit.also)
-    return (hit.rank, hit.doc_id, hit.score, hit.date, hit.outlet, hit.title, hit.url, hit.snippet.marked(), also)
+    also = _json_line([a.doc_id for a in hit.also]) if hit.also else ""  # ids may hold spaces and commas
+    day = iso_day(hit.date)
+    return (hit.rank, hit.doc_id, hit.score, day, hit.outlet, hit.title, hit.url, hit.snippet.marked(), also)
 
 
 def csv_row(values: Iterable[Any]) -> str:
+    """One CSV record; a value with a line break is quoted, so the record may span lines."""
     line = io.StringIO()
-    csv.writer(line, lineterminator="").writerow(["" if v is None else v for v in values])
-    return line.getvalue()
+    csv.writer(line, lineterminator="\n").writerow(["" if v is None else v for v in values])
+    return line.getvalue()[:-1]
 
 
 def _trec_id(doc_id: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import shutil
@@ -14,8 +15,10 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.reading import SegmentReader
 
 from search import Archive
+from search.clean import TITLE_MAX_CHARS
 from search.cli import _colour_wanted, cli
 from search.query import MAX_WORD_LENGTH, MAX_WORDS
+from search.render import csv_row
 from search.searcher import SUGGEST_WORDS
 
 from .conftest import SAMPLES, write
@@ -189,3 +192,34 @@ def test_colour_is_asked_for_or_follows_the_terminal_and_no_color(
 def test_watch_alone_lists_and_a_file_as_home_says_so(archive: Archive, tmp_path: Path) -> None:
     assert "No saved searches" in ok(archive.home, "watch").stdout
     one_line_error(run(write(tmp_path / "notes.txt", "x"), "query", "oil"), "is a file, not a folder")
+
+
+def test_exports_keep_one_record_a_hit_one_date_form_and_facets_that_add_up(empty_home: Path) -> None:
+    raw = empty_home / "raw"
+    write(raw / "line\nbreak.txt", STORY.format(n=1))
+    write(raw / "with time.txt", STORY.format(n=2))
+    write(raw / "with time.txt.meta.json", json.dumps({"date": "2024-03-01T10:15:00", "outlet": "Danube Wire"}))
+    write(raw / "day only.txt", STORY.format(n=3))
+    write(raw / "day only.txt.meta.json", json.dumps({"date": "2024-03-02"}))
+    rows = list(csv.DictReader(io.StringIO(ok(empty_home, "query", "oil", "--format", "csv").stdout)))
+    assert sorted(row["id"] for row in rows) == ["day only.txt", "line\nbreak.txt", "with time.txt"]
+    assert sorted(row["date"] for row in rows) == ["", "2024-03-01", "2024-03-02"]
+    data = json.loads(ok(empty_home, "query", "oil", "--json").stdout)
+    assert {hit["date"] for hit in data["hits"]} == {None, "2024-03-01", "2024-03-02"}
+    for facet in data["facets"].values():
+        assert sum(facet.values()) == data["total"] == 3, data["facets"]
+    assert data["facets"]["outlet"]["(no outlet)"] == 2 and data["facets"]["year"]["(undated)"] == 1
+
+
+def test_also_in_is_a_list_that_ids_with_spaces_survive() -> None:
+    assert next(csv.reader(io.StringIO(csv_row(["a", 'x "y"\nz', ""])))) == ["a", 'x "y"\nz', ""]
+    record = csv_row(["1", json.dumps(["a b.txt", "c,d.txt"])])
+    assert json.loads(next(csv.reader(io.StringIO(record)))[1]) == ["a b.txt", "c,d.txt"]
+
+
+def test_a_huge_first_line_is_not_a_title(empty_home: Path) -> None:
+    write(empty_home / "raw" / "x.txt", "x" * 20_000 + "\n")
+    write(empty_home / "raw" / "long.txt.meta.json", json.dumps({"title": "word " * 1000}))
+    write(empty_home / "raw" / "long.txt", STORY.format(n=1))
+    titles = {hit["id"]: hit["title"] for hit in json.loads(ok(empty_home, "query", "--json").stdout)["hits"]}
+    assert titles["x.txt"] is None and TITLE_MAX_CHARS - 10 < len(titles["long.txt"]) <= TITLE_MAX_CHARS
