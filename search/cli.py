@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 from .archive import HOME_VARIABLE, Archive
 from .dates import UNITS, Period, parse_period
 from .errors import SearchError
-from .query import SORTS, SearchRequest
+from .query import DEFAULT_TIMEOUT, SORTS, SearchRequest
 from .render import (
     EXPORT_FORMATS,
     Mark,
@@ -326,6 +326,13 @@ def _searching(ctx: click.Context) -> Archive:
 )
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @click.option("--explain", is_flag=True, help="Show the query Whoosh runs instead of running it.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds the query may take to match and rank; past them it stops and says what was costly.",
+)
 @click.pass_context
 def query(
     ctx: click.Context,
@@ -339,6 +346,7 @@ def query(
     form: str,
     as_json: bool,
     explain: bool,
+    timeout: float,
 ) -> None:
     """Search the archive. Words are ANDed; the query language has OR, NOT,
     "phrases", title:word, outlet:word and wildcards (vuč*).
@@ -347,7 +355,13 @@ def query(
     """
     archive = _searching(ctx)
     form = "json" if as_json else form
-    options = {"outlets": outlets, "sort": sort, "collapse": collapse, "limit": limit or DEFAULT_LIMIT}
+    options = {
+        "outlets": outlets,
+        "sort": sort,
+        "collapse": collapse,
+        "limit": limit or DEFAULT_LIMIT,
+        "timeout": timeout,
+    }
     request = SearchRequest.build(" ".join(words), date_from, date_to, **options)
     if explain:
         click.echo(archive.explain(request))

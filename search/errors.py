@@ -37,6 +37,10 @@ class QueryError(SearchError):
     """A query or one of its filters cannot be understood."""
 
 
+class QueryTimeout(QueryError):
+    """A query ran past its time budget."""
+
+
 class UnknownDocument(SearchError):
     """No document with the given id is in the index."""
 

@@ -45,6 +45,9 @@ class Ranking(NamedTuple):
     title_boost: float = 0.5
 
 
+DEFAULT_TIMEOUT = 10.0
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     """What to look for, within which dates and outlets, in which order.
@@ -63,8 +66,13 @@ class SearchRequest:
     """Show the best hit of each story, with the story's other matches."""
     bag_of_words: bool = False
     ranking: Ranking = Ranking()
+    timeout: float | None = DEFAULT_TIMEOUT
+    """Seconds the query may take to match and rank (None: no limit); past
+    them it stops with a QueryTimeout naming the costly part."""
 
     def __post_init__(self) -> None:
+        if self.timeout is not None and self.timeout <= 0:
+            raise QueryError(f"the timeout must be a positive number of seconds, not {self.timeout}")
         if self.sort not in SORTS:
             raise QueryError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
         if self.limit < 1:

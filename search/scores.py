@@ -37,6 +37,7 @@ from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .columns import Columns, leaves, length_norms
+from .deadline import NO_DEADLINE, Deadline
 from .schema import COUNTS
 
 Scores = dict[int, float]
@@ -46,32 +47,46 @@ NOT_SCORE = 1.0
 """What a NOT clause adds to each match's score, as Whoosh's inverse matcher does."""
 
 
-def scores(searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, columns: Columns) -> Scores:
+def scores(
+    searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, columns: Columns, deadline: Deadline = NO_DEADLINE
+) -> Scores:
     """Each document `query` matches that is not deleted, with its score.
     (Date and outlet filters apply to these matches: searcher.allowed.)"""
-    found = _Blocks(searcher, weighting, columns).scores(query)
+    found = _Blocks(searcher, weighting, columns, deadline).scores(query)
     if found is None:
-        return _whoosh_scores(searcher, query, weighting)
+        return _whoosh_scores(searcher, query, weighting, deadline)
     for docnum in columns.deleted & found.keys():
         del found[docnum]
     return found
 
 
-def _whoosh_scores(searcher: Searcher, query: Q.Query, weighting: scoring.BM25F) -> Scores:
+def _whoosh_scores(
+    searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, deadline: Deadline = NO_DEADLINE
+) -> Scores:
     every = collectors.UnlimitedCollector()
-    searcher.search_with_collector(query, every, context=searcher.context(weighting=weighting))
+    left = deadline.left()
+    # A timer thread, not SIGALRM: a query may run in any thread.
+    timed = every if left is None else collectors.TimeLimitCollector(every, left, use_alarm=False)
+    try:
+        searcher.search_with_collector(query, timed, context=searcher.context(weighting=weighting))
+    except collectors.TimeLimit:
+        deadline.expired("matching and scoring with Whoosh")
     return {docnum: score for score, docnum in every.items}
 
 
 class _Blocks:
     """Scores queries of words from posting blocks; None for any other query."""
 
-    def __init__(self, searcher: Searcher, weighting: scoring.BM25F, columns: Columns) -> None:
+    def __init__(
+        self, searcher: Searcher, weighting: scoring.BM25F, columns: Columns, deadline: Deadline = NO_DEADLINE
+    ) -> None:
         self.searcher = searcher
         self.weighting = weighting
         self.columns = columns
+        self.deadline = deadline
 
     def scores(self, query: Q.Query) -> Scores | None:
+        self.deadline.check("scoring")
         kind = type(query)
         if query is Q.NullQuery:
             return {}

@@ -17,10 +17,12 @@ from typing import Any, NamedTuple
 from whoosh import query as Q
 from whoosh import scoring
 from whoosh.index import Index
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from .columns import Columns, column_reader
-from .errors import UnknownDocument
+from .deadline import Deadline
+from .errors import QueryError, UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, outlet_filter, parse_text
 from .schema import NewsAnalyzer, column_text
@@ -212,11 +214,29 @@ def _collect(
     searcher: Searcher, request: SearchRequest, aliases: Aliases | None, columns: Columns
 ) -> tuple[Scores, Q.Query]:
     """Every match the request allows, with its score; and the query."""
+    deadline = Deadline(request.timeout)
     query = parse_text(request, aliases)
-    found = scores(_ranking(searcher), query, _weighting(request), columns)
+    _check_expansions(query, searcher.reader(), deadline)
+    found = scores(_ranking(searcher), query, _weighting(request), columns, deadline)
+    deadline.check("scoring")
     if not (request.start or request.end or request.outlets):
         return found, query
     return {docnum: found[docnum] for docnum in allowed(searcher, request, columns, found)}, query
+
+
+MAX_EXPANSIONS = 1024
+"""The most words one wildcard, prefix or fuzzy word may stand for (Lucene's
+limit of clauses): more would make a query of thousands of words."""
+
+
+def _check_expansions(query: Q.Query, reader: IndexReader, deadline: Deadline) -> None:
+    for leaf in [query] if query.is_leaf() else query.leaves():
+        if isinstance(leaf, Q.MultiTerm):
+            typed = f"{leaf.text}*" if isinstance(leaf, Q.Prefix) else leaf.text
+            words = sum(1 for _ in islice(leaf.expanded_terms(reader), MAX_EXPANSIONS + 1))
+            if words > MAX_EXPANSIONS:
+                raise QueryError(f"{typed!r} in the query stands for more than {MAX_EXPANSIONS:,} words; narrow it")
+            deadline.check(f"expanding {typed!r}")
 
 
 def _ordered(found: Scores, sort: str, limit: int | None, columns: Columns) -> list[tuple[int, float]]:

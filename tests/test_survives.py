@@ -9,6 +9,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from pytest import CaptureFixture, MonkeyPatch
 from whoosh.filedb.structfile import StructFile
@@ -17,9 +18,10 @@ from whoosh.reading import SegmentReader
 from search import Archive
 from search.clean import TITLE_MAX_CHARS
 from search.cli import _colour_wanted, cli
+from search.errors import QueryTimeout
 from search.query import MAX_WORD_LENGTH, MAX_WORDS
 from search.render import csv_row
-from search.searcher import SUGGEST_WORDS
+from search.searcher import MAX_EXPANSIONS, SUGGEST_WORDS
 
 from .conftest import SAMPLES, write
 from .test_cli import one_line_error
@@ -223,3 +225,19 @@ def test_a_huge_first_line_is_not_a_title(empty_home: Path) -> None:
     write(empty_home / "raw" / "long.txt", STORY.format(n=1))
     titles = {hit["id"]: hit["title"] for hit in json.loads(ok(empty_home, "query", "--json").stdout)["hits"]}
     assert titles["x.txt"] is None and TITLE_MAX_CHARS - 10 < len(titles["long.txt"]) <= TITLE_MAX_CHARS
+
+
+def test_a_query_past_its_time_budget_stops_and_says_what_was_costly(archive: Archive) -> None:
+    with pytest.raises(QueryTimeout, match=r"more than 1e-09 s \(scoring\)"):
+        archive.search("putin gas", timeout=1e-9)
+    one_line_error(run(archive.home, "query", "putin", "--timeout", "0.000000001"), "allow more with --timeout")
+    assert run(archive.home, "query", "putin", "--timeout", "0").exit_code == 2
+    assert archive.search("putin", timeout=None).total == archive.search("putin").total == 5
+
+
+def test_a_wildcard_that_stands_for_too_many_words_is_one_line(empty_home: Path) -> None:
+    words = " ".join(f"w{n:04d}" for n in range(MAX_EXPANSIONS + 1))
+    write(empty_home / "raw" / "many.txt", f"Many words\n\nThe list: {words}.\n")
+    ok(empty_home, "index")
+    one_line_error(run(empty_home, "query", "w*"), f"'w*' in the query stands for more than {MAX_EXPANSIONS:,} words")
+    assert total(empty_home, "w000*") == 1
