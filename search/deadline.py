@@ -24,9 +24,12 @@ class Deadline:
         """Seconds left (never below a millisecond); None with no limit."""
         return None if self.end is None else max(0.001, self.end - time.monotonic())
 
+    def passed(self) -> bool:
+        return self.end is not None and time.monotonic() > self.end
+
     def check(self, doing: str) -> None:
         """Raise QueryTimeout, naming what the query was `doing`, once the time is up."""
-        if self.end is not None and time.monotonic() > self.end:
+        if self.passed():
             self.expired(doing)
 
     def expired(self, doing: str) -> None:

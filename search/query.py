@@ -45,7 +45,9 @@ class Ranking(NamedTuple):
     title_boost: float = 0.5
 
 
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 2.0
+"""A query that takes longer is one a user would take for a hang: it stops
+and says what was costly (the budget can be raised, or lifted with None)."""
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def run_collection(docs: Path, queries: Path) -> Run:
                 writer.add_document(**to_fields(article))
         aliases = load_aliases()
         return {
-            qid: ranked_ids(ix, SearchRequest(text, limit=RUN_DEPTH, bag_of_words=True), aliases)
+            qid: ranked_ids(ix, SearchRequest(text, limit=RUN_DEPTH, bag_of_words=True, timeout=None), aliases)
             for qid, text in topics.items()
         }
 
