@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
+from datetime import datetime
 from itertools import compress, islice
 from typing import Any, NamedTuple
 
@@ -19,6 +20,7 @@ from whoosh import scoring
 from whoosh.index import Index
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
+from whoosh.util.times import long_to_datetime
 
 from .columns import Columns, column_reader
 from .deadline import Deadline
@@ -220,27 +222,56 @@ def _collect(
 ) -> tuple[Scores, Q.Query]:
     """Every match the request allows, with its score; and the query."""
     deadline = deadline or Deadline(request.timeout)
-    query = parse_text(request, aliases)
+    query, ranges = _date_ranges(parse_text(request, aliases))
     _check_expansions(query, searcher.reader(), deadline)
     found = scores(_ranking(searcher), query, _weighting(request), columns, deadline)
     deadline.check("scoring")
+    for start, end in ranges:
+        found = {docnum: found[docnum] for docnum in columns.dated_among(found, start, end)}
     if not (request.start or request.end or request.outlets):
         return found, query
     return {docnum: found[docnum] for docnum in allowed(searcher, request, columns, found)}, query
 
 
+DateRange = tuple[datetime | None, datetime | None]
+
+
+def _date_ranges(query: Q.Query) -> tuple[Q.Query, list[DateRange]]:
+    """The query without the date ranges it must meet (`date:[2021 TO 2022]`
+    beside its words), and those ranges: they filter on the date column as
+    --from/--to do, in milliseconds, where Whoosh would expand each into
+    index terms (seconds at 100,000 documents). A range scores the same for
+    every match, so leaving it out of the scores changes no order."""
+    parts = list(query.subqueries) if type(query) is Q.And else [query]
+    ranges = [p for p in parts if isinstance(p, Q.NumericRange) and p.fieldname == "date" and p.boost == 1.0]
+    if not ranges:
+        return query, []
+    rest = [p for p in parts if not any(p is r for r in ranges)]
+    bounds = [(_when(r.start), _when(r.end)) for r in ranges]
+    return (Q.And(rest) if len(rest) > 1 else rest[0] if rest else Q.Every()), bounds
+
+
+def _when(bound: int | None) -> datetime | None:
+    return None if bound is None else long_to_datetime(bound)
+
+
 MAX_EXPANSIONS = 1024
-"""The most words one wildcard, prefix or fuzzy word may stand for (Lucene's
-limit of clauses): more would make a query of thousands of words."""
+"""The most words the wildcards, prefixes and fuzzy words of a query may
+stand for together (Lucene's limit of clauses): more would make a query of
+thousands of words, whose matchers alone take seconds to build."""
 
 
 def _check_expansions(query: Q.Query, reader: IndexReader, deadline: Deadline) -> None:
+    words = 0
     for leaf in [query] if query.is_leaf() else query.leaves():
         if isinstance(leaf, Q.MultiTerm):
             typed = f"{leaf.text}*" if isinstance(leaf, Q.Prefix) else leaf.text
-            words = sum(1 for _ in islice(leaf.expanded_terms(reader), MAX_EXPANSIONS + 1))
+            words += sum(1 for _ in islice(leaf.expanded_terms(reader), MAX_EXPANSIONS + 1 - words))
             if words > MAX_EXPANSIONS:
-                raise QueryError(f"{typed!r} in the query stands for more than {MAX_EXPANSIONS:,} words; narrow it")
+                raise QueryError(
+                    f"the wildcards and fuzzy words of the query stand for more than {MAX_EXPANSIONS:,} words "
+                    f"(up to {typed!r}); narrow them"
+                )
             deadline.check(f"expanding {typed!r}")
 
 
