@@ -140,7 +140,8 @@ def drop_repeated(draft: Draft, ctx: Context) -> Draft:
     day dates them alike, and they would all lose their date.
     """
     first_paragraph = _first_paragraph(draft.lines)
-    tail = len(draft.lines) - ctx.rules.repeat_edge_lines
+    # The first paragraph is the body even in a note too short to have a tail apart.
+    tail = max(len(draft.lines) - ctx.rules.repeat_edge_lines, first_paragraph + 1)
     in_block = False
 
     def why(index: int, line: Line) -> str | None:

@@ -136,3 +136,9 @@ def test_the_region_cut_can_be_switched_off_for_an_outlet_or_a_folder(empty_home
     region = load_rules(empty_home / "rules.toml").region
     assert not region.applies(None, "clean/page.txt") and not region.applies("tass", "x.txt")
     assert region.applies(None, "cleaner/page.txt") and region.applies("Reuters", "x.txt")
+
+
+def test_a_one_paragraph_brief_carried_by_several_documents_keeps_its_paragraph(empty_home: Path) -> None:
+    for n in range(4):
+        write(empty_home / "raw" / f"brief-{n}.txt", f"Brief {n}\n\n{QUOTE}\n")
+    assert all(QUOTE in body for body in bodies(empty_home).values())
