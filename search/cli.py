@@ -674,8 +674,7 @@ def evaluate(docs: Path, queries: Path, qrels: Path, run_file: Path | None, as_j
     The documents go into a temporary index with the product's own analysis
     and ranking; each query runs as a bag of words.
 
-    Example: search eval --docs ../shared/dev/ir/cisi/docs.jsonl
-    --queries ../shared/dev/ir/cisi/queries.tsv --qrels ../shared/dev/ir/cisi/qrels.txt
+    Example: search eval --docs cisi/docs.jsonl --queries cisi/queries.tsv --qrels cisi/qrels.txt
     """
     from .relevance import evaluate as score
     from .relevance import read_qrels, run_collection, write_run

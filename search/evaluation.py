@@ -143,7 +143,9 @@ def _gold(folder: Path) -> dict[str, dict[str, str]]:
     try:
         gold = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
-        raise SourceError(f"{path} cannot be read as gold JSON ({exc}); see the layout in the README") from exc
+        raise SourceError(
+            f"{path} cannot be read as gold JSON ({exc}); see the layout in docs/guide.md (search eval-clean)"
+        ) from exc
     if not isinstance(gold, dict) or not gold:
         raise SourceError(f'{path} must map page ids to {{"body": ...}}')
     return gold

@@ -1,7 +1,7 @@
 """The main content of an HTML page, and what the page says about itself.
 
 lxml builds the tree (a BeautifulSoup tree is ten times slower to build, see
-the README). Then, as Readability and its descendants do:
+docs/architecture.md). Then, as Readability and its descendants do:
 1. drop what is never article text (scripts, hidden elements) and what is
    boilerplate by its tag or by a word of its class or id (navigation,
    forms, "share", "related": `[html]` in the rules), unless it holds half

@@ -36,7 +36,7 @@ class Ranking(NamedTuple):
     The defaults are the classic k1 1.5 and b 0.75, with a title match adding
     half the weight of the same match in the body: of the grid k1 1.2-2.0,
     title weight 0.5-2, these did best on both development collections
-    (`search eval`, see README). The title is scored apart and added, so a
+    (`search eval`, see docs/guide.md). The title is scored apart and added, so a
     document matching in both ranks above one matching in the body alone.
     """
 

@@ -241,7 +241,7 @@ def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
     if stats.undated:
         yield f"  {len(stats.undated):>6}  (undated)"
         yield ""
-        yield "Undated (add a sidecar with a date, see README):"
+        yield "Undated (add a sidecar with a date, see docs/rules.md):"
         yield from (f"  {doc_id}" for doc_id in stats.undated)
     if stats.mostly_cut:
         yield ""
@@ -278,7 +278,8 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     for item in report.skipped:
         yield f"  skipped {item.doc_id}: {item.reason}"
     if report.undated:
-        yield f"No date found for {len(report.undated)} (give one in a sidecar, see README): {_some(report.undated)}"
+        sidecar = "give one in a sidecar, see docs/rules.md"
+        yield f"No date found for {len(report.undated)} ({sidecar}): {_some(report.undated)}"
     if report.no_outlet:
         yield f"No outlet found for {len(report.no_outlet)}: {_some(report.no_outlet)}"
     if report.truncated:

@@ -250,7 +250,7 @@ def test_hashlib_stands_in_only_where_python_has_the_smaller_md5(monkeypatch: py
 
 
 def test_a_query_imports_only_what_it_needs(archive: Archive) -> None:
-    """What a new process imports is most of a query's time (README, "Speed at archive scale")."""
+    """What a new process imports is most of a query's time (docs/performance.md)."""
     result = subprocess.run(
         [sys.executable, "-c", QUERY_IN_A_NEW_PROCESS, str(archive.home)], capture_output=True, text=True, timeout=60
     )

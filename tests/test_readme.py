@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import doctest
 import re
+from pathlib import Path
 
 from search.cli import cli
 
+from .cli_reference import reference
 from .conftest import PROJECT
 
 README = (PROJECT / "README.md").read_text("utf-8")
@@ -26,6 +29,28 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert run_tests in (PROJECT / ".ci" / "run").read_text("utf-8")
 
 
-def test_every_command_is_documented() -> None:
+def test_every_command_is_in_the_guide() -> None:
+    guide = (PROJECT / "docs" / "guide.md").read_text("utf-8")
     for name in cli.commands:
-        assert f"### `search {name}" in README, name
+        assert f"## `search {name}" in guide, name
+
+
+def test_the_command_reference_is_the_help_of_today() -> None:
+    """docs/cli.md is made by `python -m tests.cli_reference > docs/cli.md`."""
+    assert (PROJECT / "docs" / "cli.md").read_text("utf-8") == reference()
+
+
+def test_the_readme_is_short_and_its_links_lead_somewhere() -> None:
+    assert README.count("\n") <= 250
+    for target in re.findall(r"\]\((docs/[\w./-]+)", README):
+        assert (PROJECT / target).is_file(), target
+
+
+def test_the_python_api_examples_run(home: Path) -> None:
+    failed, tried = doctest.testfile(
+        str(PROJECT / "docs" / "python-api.md"),
+        module_relative=False,
+        globs={"home": home},
+        optionflags=doctest.ELLIPSIS,
+    )
+    assert tried >= 10 and failed == 0
