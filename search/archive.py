@@ -16,17 +16,18 @@ import filecmp
 import json
 import os
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .columns import Columns
+from .dates import Period
 from .errors import ArchiveError, SourceError, UnknownDocument
 from .files import copy_whole
 from .names import Aliases
-from .query import SearchRequest, load_aliases
+from .query import DEFAULT_RANKING, DEFAULT_TIMEOUT, Ranking, SearchRequest, load_aliases
 from .schema import column_text
 from .searcher import (
     Hit,
@@ -81,6 +82,14 @@ class WatchRun(NamedTuple):
 
 
 class Archive:
+    """One archive folder: its documents in `raw/`, its index in `index/`,
+    its rules, aliases and saved searches; every operation of the CLI.
+
+    Writing (`update`, `rebuild`, `add`) holds the archive's write lock;
+    reading keeps one searcher open, and opens the new one when a writer has
+    committed, so a long-lived process (a notebook, a server) stays current.
+    """
+
     def __init__(self, home: Path) -> None:
         if not home.is_dir():
             what = "is a file, not a folder" if home.exists() else "does not exist"
@@ -201,9 +210,33 @@ class Archive:
 
     # Reading
 
-    def search(self, text: str = "", **options: object) -> SearchResults:
-        """Search with dates as people type them, e.g. `date_from="Feb 2021"`."""
-        return self.run(SearchRequest.build(text, **options))  # type: ignore[arg-type]
+    def search(
+        self,
+        text: str = "",
+        *,
+        date_from: str | Period | None = None,
+        date_to: str | Period | None = None,
+        outlets: Sequence[str] = (),
+        sort: str = "relevance",
+        limit: int = 10,
+        collapse: bool = False,
+        ranking: Ranking = DEFAULT_RANKING,
+        timeout: float | None = DEFAULT_TIMEOUT,
+    ) -> SearchResults:
+        """Search with dates as people type them (`date_from="Feb 2021"`);
+        the options are those of `SearchRequest`."""
+        request = SearchRequest.build(
+            text,
+            date_from,
+            date_to,
+            outlets=tuple(outlets),
+            sort=sort,
+            limit=limit,
+            collapse=collapse,
+            ranking=ranking,
+            timeout=timeout,
+        )
+        return self.run(request)
 
     def run(self, request: SearchRequest) -> SearchResults:
         searcher, columns = self._reading()

@@ -45,6 +45,7 @@ class Ranking(NamedTuple):
     title_boost: float = 0.5
 
 
+DEFAULT_RANKING = Ranking()
 DEFAULT_TIMEOUT = 2.0
 """A query that takes longer is one a user would take for a hang: it stops
 and says what was costly (the budget can be raised, or lifted with None)."""
@@ -67,7 +68,7 @@ class SearchRequest:
     collapse: bool = False
     """Show the best hit of each story, with the story's other matches."""
     bag_of_words: bool = False
-    ranking: Ranking = Ranking()
+    ranking: Ranking = DEFAULT_RANKING
     timeout: float | None = DEFAULT_TIMEOUT
     """Seconds the query may take to match and rank (None: no limit); past
     them it stops with a QueryTimeout naming the costly part."""

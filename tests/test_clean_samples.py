@@ -8,9 +8,11 @@ must be in the cleaned body, and no boilerplate line may be.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from search.documents import Article
 from search.pipeline import finish, never_repeated, prepare
 from search.rules import load_rules
 from search.sources import SourceFile, scan
@@ -47,7 +49,7 @@ MOSCOW_TIMES_BOILERPLATE = [
     "Read more",
 ]
 
-GOLDEN = {
+GOLDEN: dict[str, dict[str, Any]] = {
     "000_bb139807f14e536b.txt": dict(
         title="Telephone conversation with the President of the Russian Federation",
         date="2020-09-10T11:34:00",
@@ -91,7 +93,7 @@ GOLDEN = {
 }
 
 
-def _clean(doc_id: str):
+def _clean(doc_id: str) -> tuple[Article, str]:
     rules = load_rules()
     path = SAMPLES / doc_id
     found, _ = scan(SAMPLES)

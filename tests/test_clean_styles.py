@@ -55,7 +55,9 @@ def test_html_page_with_json_ld_and_open_graph() -> None:
     article = clean(FIXTURES / "steppe_post.html")
     assert article.title == "Kazakhstan weighs new oil route"
     assert article.date_text == "2022-06-14T08:30:00+06:00"
-    assert article.date == article.date.replace(year=2022, month=6, day=14, hour=2, minute=30)
+    assert article.date is not None and article.date == article.date.replace(
+        year=2022, month=6, day=14, hour=2, minute=30
+    )
     assert article.date_source == "html-meta"
     assert article.outlet == "Steppe Post"
     assert article.url == "https://www.steppepost.example/news/2022/oil-route"

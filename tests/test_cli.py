@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from search import Archive, whoosh_startup
 from search.cli import cli
@@ -16,7 +16,7 @@ from search.cli import cli
 from .conftest import FIXTURES, Invoke, write
 
 
-def one_line_error(result, fragment: str) -> None:
+def one_line_error(result: Result, fragment: str) -> None:
     assert result.exit_code != 0
     assert result.stderr.count("\n") == 1, result.stderr
     assert result.stderr.startswith("Error: ") and fragment in result.stderr, result.stderr

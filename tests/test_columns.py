@@ -87,16 +87,16 @@ def test_facets_of_few_and_many_values_across_segments(tmp_path: Path, distinct:
     wider array; a segment where no document has the field has no column."""
     schema = Schema(name=ID(stored=True), tag=ID(sortable=FACET), size=COLUMN(NumericColumn("q")))
     ix = whoosh_index.create_in(str(tmp_path), schema)
-    tags = [f"tag {n % distinct}".encode() for n in range(600)]
+    tags = [f"tag {n % distinct}" for n in range(600)]
     for part in (tags[:400], tags[400:], None):
         with ix.writer() as writer:
             for n, tag in enumerate(part or ["untagged"] * 5):
-                writer.add_document(name=str(n), **({"tag": tag.decode(), "size": 2**40 + n} if part else {}))
+                writer.add_document(name=str(n), **({"tag": tag, "size": 2**40 + n} if part else {}))
     with ix.reader() as reader:
         assert len(list(reader.leaf_readers())) == 3
         sizes = [2**40 + n for n in range(400)] + [2**40 + n for n in range(200)] + [0] * 5
         assert column_numbers(reader, "size").tolist() == sizes  # the numbers' default, 0, without a column
-        values = tags + [b""] * 5
+        values = [tag.encode() for tag in tags] + [b""] * 5
         codes, names = facet_codes(reader, "tag")
         assert isinstance(codes, bytes) == (distinct <= 256)
         assert [names[code] for code in codes] == values

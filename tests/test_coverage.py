@@ -9,6 +9,7 @@ import json
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -71,9 +72,14 @@ def test_exports_keep_filters_sort_and_limit(coverage: Archive, invoke: Invoke) 
 
 
 def test_an_export_makes_each_hit_as_it_is_read(coverage: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
-    made = []
-    real = searcher_module.snippet
-    monkeypatch.setattr(searcher_module, "snippet", lambda *args: made.append(1) or real(*args))
+    made: list[int] = []
+    real = searcher_module.snippet  # type: ignore[attr-defined]
+
+    def counted(*args: Any) -> Any:
+        made.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(searcher_module, "snippet", counted)
     results, hits = coverage.stream(SearchRequest("serbia"))
     assert results.total == 10 and made == []
     next(hits)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from search import files
 from search.files import copy_whole, write_whole
 
 
@@ -28,7 +27,7 @@ def test_a_failed_replace_keeps_the_old_file_and_leaves_no_temporary(
     def refuse(*args: object) -> None:
         raise PermissionError("read-only folder")
 
-    monkeypatch.setattr(files.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(PermissionError):
         write_whole(target, b"new")
     assert target.read_bytes() == b"old"
@@ -44,11 +43,11 @@ def test_a_write_while_another_is_under_way_takes_a_temporary_of_its_own(
     replace = os.replace
 
     def interleaved(source: str, destination: str) -> None:
-        monkeypatch.setattr(files.os, "replace", replace)
+        monkeypatch.setattr(os, "replace", replace)
         write_whole(target, b"second")  # starts and ends while the first is about to replace
         replace(source, destination)
 
-    monkeypatch.setattr(files.os, "replace", interleaved)
+    monkeypatch.setattr(os, "replace", interleaved)
     write_whole(target, b"first")
     assert target.read_bytes() == b"first"
     assert [path.name for path in tmp_path.iterdir()] == ["aliases.json"]
@@ -66,7 +65,7 @@ def test_a_new_file_has_the_permissions_the_umask_gives(tmp_path: Path) -> None:
 
 def test_a_durable_write_is_on_disk_before_it_replaces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     synced: list[bool] = []
-    monkeypatch.setattr(files.os, "fsync", lambda descriptor: synced.append(not (tmp_path / "m").exists()))
+    monkeypatch.setattr(os, "fsync", lambda descriptor: synced.append(not (tmp_path / "m").exists()))
     write_whole(tmp_path / "m", b"1", durable=True)
     write_whole(tmp_path / "m", b"2")
     assert synced == [True]

@@ -15,7 +15,7 @@ from .conftest import PROJECT
     [
         [sys.executable, "-m", "ruff", "check", "search", "tests"],
         [sys.executable, "-m", "ruff", "format", "--check", "search", "tests"],
-        [sys.executable, "-m", "mypy", "search"],
+        [sys.executable, "-m", "mypy", "search", "tests"],
     ],
     ids=["ruff", "ruff-format", "mypy"],
 )

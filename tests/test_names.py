@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
-from search import Archive, files, names
+from search import Archive, names
 from search.names import fold, read_aliases
 from search.store import ALIAS_CACHE
 
@@ -119,7 +120,7 @@ def test_a_cache_that_cannot_be_written_is_done_without(spellings: Archive, monk
     def refuse(*args: object) -> None:
         raise PermissionError("read-only archive")
 
-    monkeypatch.setattr(files.os, "replace", refuse)
+    monkeypatch.setattr(os, "replace", refuse)
     assert spellings.search("Vuchich").total == 3
     assert sorted(path.name for path in spellings.store.folder.iterdir() if "aliases" in path.name) == []
 

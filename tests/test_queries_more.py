@@ -34,7 +34,7 @@ def test_did_you_mean_uses_the_archives_own_words(archive: Archive) -> None:
 
 def test_equal_scores_list_the_newest_first(archive: Archive) -> None:
     assert [hit.date for hit in archive.search("").hits] == sorted(
-        (hit.date for hit in archive.search("").hits), reverse=True
+        (hit.date or "" for hit in archive.search("").hits), reverse=True
     )
 
 

@@ -54,3 +54,10 @@ def test_the_python_api_examples_run(home: Path) -> None:
         optionflags=doctest.ELLIPSIS,
     )
     assert tried >= 10 and failed == 0
+
+
+def test_every_record_the_archive_returns_is_exported() -> None:
+    import search
+
+    for name in search.__all__:
+        assert getattr(search, name).__name__ == name

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 
-from search import Archive, QueryError, SearchRequest
+from search import Archive, QueryError, SearchRequest, SearchResults
 from search.errors import UnknownDocument
 
 from .conftest import write
 
 
-def ids(results) -> list[str]:
+def ids(results: SearchResults) -> list[str]:
     return [hit.doc_id for hit in results.hits]
 
 
@@ -146,7 +147,7 @@ def test_bad_queries_say_what_is_wrong(archive: Archive, query: str, message: st
         ({"limit": 0}, "at least 1"),
     ],
 )
-def test_bad_request_options(options: dict, message: str) -> None:
+def test_bad_request_options(options: dict[str, Any], message: str) -> None:
     with pytest.raises(QueryError, match=message):
         SearchRequest.build("x", **options)
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from search.documents import RawDocument
 from search.errors import SourceError
 from search.sources import SourceFile, read, scan
 
@@ -20,7 +21,7 @@ GERMAN = "Der serbische Präsident äußerte sich über die Gespräche mit Moska
 FRENCH = "Le président serbe a déclaré que la coopération économique était très importante pour l'été prochain."
 
 
-def _read(path: Path):
+def _read(path: Path) -> RawDocument:
     return read(SourceFile(path.name, path, ""))
 
 

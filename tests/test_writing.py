@@ -111,9 +111,12 @@ def test_a_merge_does_not_look_terms_up_by_name(tmp_path: Path, monkeypatch: pyt
     ix = _segments_to_merge(tmp_path / "ix")
     looked_up: list[tuple[str, bytes]] = []
     term_info = W3TermsReader.term_info
-    monkeypatch.setattr(
-        W3TermsReader, "term_info", lambda reader, *term: looked_up.append(term) or term_info(reader, *term)
-    )
+
+    def counted(reader: W3TermsReader, *term: Any) -> Any:
+        looked_up.append(term)
+        return term_info(reader, *term)
+
+    monkeypatch.setattr(W3TermsReader, "term_info", counted)
     open_writer(ix).commit(mergetype=OPTIMIZE)
     assert not looked_up
 
@@ -143,7 +146,12 @@ def test_a_commit_asks_the_disk_once_per_field_not_once_per_posting(
 ) -> None:
     asked: list[str] = []
     exists = FileStorage.file_exists
-    monkeypatch.setattr(FileStorage, "file_exists", lambda self, name: asked.append(name) or exists(self, name))
+
+    def counted(storage: FileStorage, name: str) -> bool:
+        asked.append(name)
+        return bool(exists(storage, name))
+
+    monkeypatch.setattr(FileStorage, "file_exists", counted)
     _write(tmp_path / "ours", open_writer)
     ours = len(asked)
     asked.clear()

@@ -30,7 +30,7 @@ from search.sources import decode
 DEV = Path(__file__).resolve().parents[3] / "shared" / "dev" / "extraction"
 
 
-def rate(work: Callable[[], None], pages: int, repeat: int) -> float:
+def rate(work: Callable[[], object], pages: int, repeat: int) -> float:
     """Median pages per second over `repeat` passes."""
     times = []
     for _ in range(repeat):

@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -116,7 +117,7 @@ def _make_archive(home: Path, n: int, base: list[tuple[str, list[str]]]) -> int:
     shutil.rmtree(home, ignore_errors=True)
     size = write_archive(home, documents(n, base))
     marker.write_text(json.dumps({"bytes": size}))
-    return size
+    return int(size)
 
 
 # The product.
@@ -219,8 +220,8 @@ def _add_row(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]], r
 def _warm_rows(home: Path, fts: Path, repeat: int) -> list[Row]:
     archive = Archive(home)
     db = sqlite3.connect(fts)
-    span = {"date_from": SPAN[0], "date_to": SPAN[1]}
-    cases: list[tuple[str, list[str], dict[str, str], Callable[[sqlite3.Connection, str], object]]] = [
+    span: dict[str, Any] = {"date_from": SPAN[0], "date_to": SPAN[1]}
+    cases: list[tuple[str, list[str], dict[str, Any], Callable[[sqlite3.Connection, str], object]]] = [
         ("warm query, one term", WORDS, {}, _fts_query),
         ("warm query, two terms", PAIRS, {}, _fts_query),
         ("warm query, phrase", [f'"{p}"' for p in PHRASES], {}, _fts_query),
