@@ -239,9 +239,9 @@ DateRange = tuple[datetime | None, datetime | None]
 def _date_ranges(query: Q.Query) -> tuple[Q.Query, list[DateRange]]:
     """The query without the date ranges it must meet (`date:[2021 TO 2022]`
     beside its words), and those ranges: they filter on the date column as
-    --from/--to do, in milliseconds, where Whoosh would expand each into
-    index terms (seconds at 100,000 documents). A range scores the same for
-    every match, so leaving it out of the scores changes no order."""
+    --from/--to do, where Whoosh would expand each into index terms, a cost
+    that grows with the archive (docs/performance.md). A range scores the
+    same for every match, so leaving it out of the scores changes no order."""
     parts = list(query.subqueries) if type(query) is Q.And else [query]
     ranges = [p for p in parts if isinstance(p, Q.NumericRange) and p.fieldname == "date" and p.boost == 1.0]
     if not ranges:
@@ -258,9 +258,8 @@ def _when(bound: int | None) -> datetime | None:
 MAX_EXPANSIONS = 256
 """The most words the wildcards, prefixes and fuzzy words of a query may
 stand for together (in the title and the body). Whoosh builds a matcher for
-each before it matches anything, which no time budget can interrupt: about
-10 ms a word at 100,000 documents, so 256 words stay near the 2 s budget
-(`con*`, 359 words, took 3.9 s; `ma*`, 739, 7.9 s)."""
+each before it matches anything, which no time budget can interrupt; this
+many stay near the default budget at 100,000 documents (docs/performance.md)."""
 
 
 def _check_expansions(query: Q.Query, reader: IndexReader, deadline: Deadline) -> None:
@@ -399,8 +398,8 @@ def _closest(searcher: Searcher, stem: str) -> str | None:
 
     Only the terms that share its first letter and are within two letters of
     its length are compared ("most misspellings do not involve the first
-    letter", as Whoosh's own corrector notes): Whoosh's corrector compares
-    every term of the vocabulary, seconds a word at 100,000 documents."""
+    letter", as Whoosh's own corrector notes). Whoosh's corrector compares
+    every term of the vocabulary, which grows with the archive."""
     found: list[tuple[int, int, str]] = []
     for btext in searcher.reader().expand_prefix("body", stem[:1]):
         term = column_text(btext)
