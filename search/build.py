@@ -55,8 +55,8 @@ CHUNK = 200
 PART_DOCS = 50_000
 """Documents a part holds at most. A writing worker's memory grows with its
 part's distinct terms (Whoosh's term file keeps an entry per term until it
-closes, and story bands and line keys are new terms in every document):
-parts of 500,000 documents took 930 MB a worker at commit."""
+closes, and story bands and line keys are new terms in every document),
+so a part is bounded to bound it."""
 WRITER_MB = 256
 """Memory for postings each writing worker holds before it sorts them to disk."""
 INDEX_NAME = "MAIN"  # Whoosh's default index name
@@ -106,9 +106,8 @@ def build(folder: Path, files: list[SourceFile], rules: Rules, workers: int, pro
 
 def _shares(spools: list[Path], workers: int) -> list[list[Path]]:
     """The spool split into parts of at most PART_DOCS documents, as many as
-    keep every worker busy in every round: 101,500 documents on two workers
-    are four parts of 25,375, not three of 33,834 written in two rounds, the
-    second on one core."""
+    keep every worker busy in every round (on two workers, four equal parts
+    rather than three, of which the third would be written alone)."""
     rounds = -(-len(spools) * CHUNK // (PART_DOCS * workers))
     count = min(len(spools), rounds * workers)
     return [spools[k::count] for k in range(count)]
@@ -165,8 +164,8 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: _Repea
 @contextmanager
 def _no_gc() -> Iterator[None]:
     """Whoosh holds a part's postings as millions of small tuples, and the
-    cycle collector would walk them over and over: 15 % of writing time.
-    They hold no cycles."""
+    cycle collector would walk them over and over, a noticeable share of
+    writing time. They hold no cycles."""
     gc.disable()
     try:
         yield
@@ -181,7 +180,7 @@ _COUNTED = array("Q")
 class _Repeated:
     """The line keys carried by at least `min_docs` documents, as a sorted array.
 
-    Most lines of an archive occur once, and the keys of 1,000,000 documents
+    Most lines of an archive occur once, and the keys of a large archive
     are tens of millions: they are counted a bucket at a time (sorted as
     Python ints, 40 bytes each, only a 256th of them at once), each chunk's
     keys let go as they are counted, and what repeats is kept at 8 bytes a

@@ -694,6 +694,6 @@ def main() -> None:
     """The command in a process of its own. What the imports made (modules,
     classes, Whoosh's and Click's tables) lives as long as the process, so it
     is moved out of the garbage collector's way: each collection during the
-    command would traverse it again (5 % of a query in a new process)."""
+    command would traverse it again."""
     gc.freeze()
     cli(prog_name="search")

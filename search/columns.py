@@ -1,7 +1,7 @@
 """Dates, outlets and years of every document, read once per version of the index.
 
-Whoosh filters a date range by expanding it into index terms (hundreds of
-milliseconds at 100,000 documents) and counts facets with a lookup per
+Whoosh filters a date range by expanding it into index terms (a cost that
+grows with the archive) and counts facets with a lookup per
 match through its column readers. Read whole once (lists, arrays, one byte
 a document for outlets and years), the same columns make a date filter and
 a facet count one pass over the matches. A searcher that stays open keeps
@@ -86,8 +86,8 @@ def column_numbers(reader: IndexReader, name: str) -> array[int]:
 def _whole(column: ColumnReader, count: int) -> list[Any]:
     """Every value of one segment's column, its bytes read at once.
 
-    Whoosh's readers read a value at a time (5 µs each: a second for three
-    columns of 100,000 documents, in every new process); the layouts our
+    Whoosh's readers read a value at a time, a cost every new process would
+    pay for every document; the layouts our
     schema uses are read here whole (private parts of Whoosh 2.7.4, pinned;
     numbers: `column_numbers`, references: `_references`).
     """

@@ -91,7 +91,7 @@ def _parse(text: str) -> datetime:
         return datetime.fromisoformat(text)
     text = re.sub(r"(?<=\d)\.(?=\s|$)|\s[-–—|]\s|(?<=\d)(st|nd|rd|th)\b", " ", text)
     plain = re.match(_DAY_MONTH_YEAR, text, re.IGNORECASE) or re.match(_MONTH_DAY_YEAR, text, re.IGNORECASE)
-    if plain:  # the commonest forms, read without dateutil's cost (0.3 ms a date)
+    if plain:  # the commonest forms, read without dateutil's cost
         return datetime(int(plain["year"]), _MONTHS.index(plain["month"][:3].lower()) + 1, int(plain["day"]))
     from dateutil import parser as dateparser  # only here: a query with common dates starts faster
 

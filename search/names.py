@@ -62,8 +62,8 @@ def read_aliases(
 ) -> Aliases:
     """The shipped alias table with an archive's `aliases.toml` added, analysed by `normalise`.
 
-    Parsing the TOML and stemming every spelling is a twentieth of a new
-    process's query (25 M instructions of 500), so `cache` keeps the analysed
+    Parsing the TOML and stemming every spelling is a visible share of a new
+    process's query, so `cache` keeps the analysed
     table with the texts of the tables and the `analysis` it came from; a
     later process reads it back unless one of them has changed. A cache that
     cannot be read is made again; one that cannot be written (a read-only

@@ -4,8 +4,8 @@ A text file becomes one block per paragraph, its white space folded: the
 paragraphs are rebuilt from its lines first (`paragraphs.py`), so that a
 hard-wrapped file and the same text a paragraph a line clean alike.
 An HTML page goes to `extract.py`, which finds its main content and reads
-its metadata; it is imported for the first page (lxml with it: 20 ms that
-an archive of text dumps never needs).
+its metadata; it is imported for the first page (lxml with it, which an
+archive of text dumps never needs).
 """
 
 from __future__ import annotations

@@ -164,15 +164,15 @@ COUNTS = {"title": "title_counts", "body": "body_counts"}
 """Fields whose postings are also kept without positions, and their twins.
 Word queries are scored from the twin, phrases from the field: Whoosh
 pickles a posting block's positions with its documents and frequencies, and
-unpickling them is nine tenths of reading a block (124 µs against 7 for a
-block of `body`; Lucene keeps positions in a file of their own for this)."""
+unpickling them is most of the cost of reading a block (Lucene keeps
+positions in a file of their own for this)."""
 
 
 FACET = RefBytesColumn()
 """The column of a field counted as a facet (outlet, year): each distinct
 value stored once per segment and each document's as a one- or two-byte
-reference, so a new process reads a whole column in a millisecond instead
-of slicing 100,000 values (40 ms at 100k). At most 65,535 distinct values in
+reference, so a new process reads a whole column at once instead of
+slicing a value a document. At most 65,535 distinct values in
 one segment: outlets and years are far fewer."""
 
 

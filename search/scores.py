@@ -1,8 +1,8 @@
 """Every document a query matches, with its score.
 
 Counts and facets need every match, so every match is scored, and Whoosh
-scores one match at a time through a tree of matcher objects: about 15 µs a
-match, 150 ms for a word found in a tenth of 100,000 documents. Queries of
+scores one match at a time through a tree of matcher objects, slow for a
+common word (docs/performance.md). Queries of
 words (terms joined by AND, OR, NOT, ANDNOT and ANDMAYBE, with boosts: what
 most searches are) are scored here a posting block at a time instead, with
 each document's length normalisation looked up from its stored length byte

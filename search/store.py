@@ -53,8 +53,8 @@ class MappedStorage(FileStorage):  # type: ignore[misc]
     """Whoosh's file storage, with each file opened memory-mapped.
 
     Whoosh's own storage reads a compound segment by copying every file
-    inside it into memory (a BytesIO of the mapped bytes) at each open: half
-    a second of a new process's query at 100,000 documents. Through a mapped
+    inside it into memory (a BytesIO of the mapped bytes) at each open, most
+    of a new process's query on a large archive. Through a mapped
     file, the same reads come straight from the page cache.
     """
 

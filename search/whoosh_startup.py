@@ -2,19 +2,18 @@
 
 Some of Whoosh's modules import a whole module for one function that no
 search calls: `whoosh.compat`, which every Whoosh module imports, takes
-`urlretrieve` from `urllib.request` (and with it http.client, email and ssl:
-25 ms, a tenth of a query in a new process); `whoosh.query.terms` takes
+`urlretrieve` from `urllib.request` (and with it http.client, email and ssl,
+a tenth of a query in a new process); `whoosh.query.terms` takes
 `variations` from `whoosh.lang.morph_en` (a table of English word forms for
-the `Variations` query, which we do not use: 12 ms); `whoosh.analysis` takes
-the Porter stemmer (thirteen patterns to compile: 3 ms) and the double
+the `Variations` query, which we do not use); `whoosh.analysis` takes
+the Porter stemmer (thirteen patterns to compile) and the double
 metaphone for filters our analyzer does not use (it stems with Snowball's
 English). While Whoosh's query modules are imported, each of those modules
 is a stand-in whose function is the real one, imported when called;
 afterwards the real modules stay importable as ever.
 
 One function a search does call: the term index's `md5`, from `hashlib`,
-which loads OpenSSL for it (12 million instructions, 2 % of a query in a
-new process); Python's own `_md5` module has the same function. And the
+which loads OpenSSL for it; Python's own `_md5` module has the same function. And the
 English stemmer is imported without the thirteen other languages that
 `whoosh.lang.snowball` imports with it (`english_stemmer`).
 """
@@ -75,7 +74,7 @@ def _imported_when_called(module: str, function: str) -> Callable[..., Any]:
 def english_stemmer() -> Callable[[str], str]:
     """Snowball's English stemmer (Whoosh's `stemmer_for_language("en")`),
     its module imported through a stand-in of its package, so that the
-    package's other languages are not (9 million instructions)."""
+    package's other languages are not."""
     package = "whoosh.lang.snowball"
     if package in sys.modules:
         return cast(Callable[[str], str], sys.modules[package].EnglishStemmer().stem)

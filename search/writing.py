@@ -59,11 +59,9 @@ INLINE_LIMIT = 8
 
 Inlined, they skip the block (a header, its facts and data pickled, the
 data compressed) but are stored plainly (Whoosh pickles each id and weight
-in full), so a higher limit trades index size for writing time.
-Instructions of a rebuild of 1,000 benchmark documents, and its index:
-limit 2 (one document) 21.8 billion, 8.1 MB; 8: 20.4 billion (-6 %),
-8.3 MB (+2 %); 32: 20.0 billion (-8 %), 9.1 MB (+12 %). `search add` of
-100 documents at 100,000: 4.36, 4.00 and 3.90 billion."""
+in full), so a higher limit trades index size for writing time; this one
+saves writing time for an index a little larger (docs/performance.md,
+"Building")."""
 
 
 MERGE_AT = 10
@@ -75,10 +73,9 @@ MERGE_MAX_DOCS = 1_000
 Merging goes through Whoosh's writer, no faster than indexing, and a
 rebuild leaves segments of up to `build.PART_DOCS` documents: at 1,000,000
 documents twenty of 50,000, all of one order, so the first `add` after it
-set about merging the whole archive (over an hour). Below the cap, a merge
-rewrites fewer than 10,000 documents (an `add` of 100 documents that
-follows ten others merges their 1,000: 5.7-7.3 s at 100,000, where each of
-the ten took 1.0-1.6 s); above it, segments (a rebuild's parts, batches of
+set about merging the whole archive. Below the cap, a merge rewrites fewer
+than 10,000 documents (an `add` of 100 documents that follows ten others
+merges their 1,000, several times the cost of each of the ten); above it, segments (a rebuild's parts, batches of
 1,000 documents or more, what merges made) stay as they are until a rebuild
 writes the archive anew, as Lucene's merge policies leave segments above
 their maximum size."""
@@ -112,8 +109,7 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
 
         Whoosh's own walks the segment's terms in order, then looks each one
         up again by name in the term index's hash table to read its postings
-        a posting at a time: at 100,000 documents, half the time of an `add`
-        that merged ten segments of 100. Here each term's postings are read
+        a posting at a time: half the time of an `add` that merges. Here each term's postings are read
         from the term information met on the walk, a block at a time. When
         the segment has deletions, `docmap` renumbers its live documents
         (Whoosh's `write_per_doc` made it of them alone), and the postings of
