@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from .archive import WatchRun
     from .stories import Member
     from .terms import Characterisation, Significant
-    from .timeline import Period, Timeline
+    from .timeline import Bucket, Timeline
     from .watches import Watch
 
 BAR_WIDTH = 40
@@ -41,7 +41,7 @@ def timeline_lines(timeline: Timeline, query: str, share: bool = False) -> Itera
     names = {outlet: (outlet or "(no outlet)")[:OUTLET_WIDTH] for outlet in timeline.outlets}
     width = max([10, *(len(name) + 2 for name in names.values())])
 
-    def measure(period: Period, outlet: str | None = None, whole: bool = True) -> float:
+    def measure(period: Bucket, outlet: str | None = None, whole: bool = True) -> float:
         """What a bar shows: a count or a share, of the period or of one outlet in it."""
         if whole:
             return period.share if share else period.count
@@ -63,7 +63,7 @@ def timeline_lines(timeline: Timeline, query: str, share: bool = False) -> Itera
 
 
 def timeline_json(timeline: Timeline, query: str) -> dict[str, Any]:
-    def row(period: Period) -> dict[str, Any]:
+    def row(period: Bucket) -> dict[str, Any]:
         data: dict[str, Any] = {
             "period": period.label,
             "start": period.start.isoformat(),

@@ -25,7 +25,10 @@ OutletOf = Callable[[int], str | None]
 
 
 @dataclass(frozen=True)
-class Period:
+class Bucket:
+    """One period of a timeline and its counts (a date histogram's bucket,
+    as Elasticsearch calls it; `dates.Period` is a span of dates a user typed)."""
+
     start: date
     label: str
     count: int
@@ -49,7 +52,7 @@ class Period:
 class Timeline:
     unit: str
     by_outlet: bool
-    periods: tuple[Period, ...]
+    periods: tuple[Bucket, ...]
     outlets: tuple[str | None, ...]
     """The outlets with matches, most first, when split by outlet."""
     total: int
@@ -168,12 +171,12 @@ def _period(
     found: Counter[tuple[date, str | None]],
     published: tuple[Counter[tuple[date, str | None]], int],
     outlets: tuple[str | None, ...],
-) -> Period:
+) -> Bucket:
     """One row: `published` is the count by period and outlet, and this period's in all."""
     keys = outlets or (NO_OUTLET,)
     by_outlet = {outlet: found[start, outlet] for outlet in keys}
     published_by = {outlet: published[0][start, outlet] for outlet in keys}
-    return Period(
+    return Bucket(
         start=start,
         label=label(start, unit),
         count=sum(by_outlet.values()),
