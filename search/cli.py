@@ -650,7 +650,7 @@ def eval_clean(ctx: click.Context, folder: Path, details: bool, filed: Path | No
 
     Example: search eval-clean PAGES --details --filed NEWS.jsonl
     """
-    from .evaluation import evaluate_cleaner, evaluate_filed, trafilatura_reference
+    from .evaluate.cleaner import evaluate_cleaner, evaluate_filed, trafilatura_reference
 
     rules = _archive(ctx).rules
     evaluation = evaluate_cleaner(folder, rules, trafilatura_reference())
@@ -676,8 +676,8 @@ def evaluate(docs: Path, queries: Path, qrels: Path, run_file: Path | None, as_j
 
     Example: search eval --docs cisi/docs.jsonl --queries cisi/queries.tsv --qrels cisi/qrels.txt
     """
-    from .relevance import evaluate as score
-    from .relevance import read_qrels, run_collection, write_run
+    from .evaluate.ranking import evaluate as score
+    from .evaluate.ranking import read_qrels, run_collection, write_run
 
     judgements = read_qrels(qrels)
     run = run_collection(docs, queries)

@@ -18,9 +18,9 @@ from .searcher import Hit, SearchResults, Statistics, StoredDocument
 if TYPE_CHECKING:
     from .archive import AddReport
     from .documents import Article
-    from .evaluation import CleanEvaluation, FiledEvaluation, Score
+    from .evaluate.cleaner import CleanEvaluation, FiledEvaluation, Score
+    from .evaluate.ranking import RelevanceScores
     from .indexer import IndexReport
-    from .relevance import RelevanceScores
 
 Mark = Callable[[str], str]
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from search.documents import Article, RawDocument
-from search.evaluation import evaluate_filed, hard_wrapped
+from search.evaluate.cleaner import evaluate_filed, hard_wrapped
 from search.paragraphs import paragraphs, wrap_width
 from search.pipeline import finish, never_repeated, prepare_raw
 from search.rules import load_rules

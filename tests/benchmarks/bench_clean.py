@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from search.evaluation import clean_html, clean_text_dump, text_dump, trafilatura_reference
+from search.evaluate.cleaner import clean_html, clean_text_dump, text_dump, trafilatura_reference
 from search.extract import parse_tree
 from search.rules import load_rules
 from search.sources import decode

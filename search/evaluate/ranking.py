@@ -24,13 +24,13 @@ from statistics import mean
 
 from whoosh import index as whoosh_index
 
-from .dates import parse_date
-from .documents import Article
-from .errors import SourceError
-from .query import SearchRequest, load_aliases
-from .schema import build_schema, to_fields
-from .searcher import ranked_ids
-from .writing import open_writer
+from ..dates import parse_date
+from ..documents import Article
+from ..errors import SourceError
+from ..query import SearchRequest, load_aliases
+from ..schema import build_schema, to_fields
+from ..searcher import ranked_ids
+from ..writing import open_writer
 
 RUN_DEPTH = 1000
 Qrels = dict[str, dict[str, int]]

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-from search.evaluation import Score, evaluate_cleaner
+from search.evaluate.cleaner import Score, evaluate_cleaner
 from search.rules import load_rules
 
 from .conftest import FIXTURES, PROJECT

@@ -32,11 +32,11 @@ from statistics import mean
 
 from bs4 import BeautifulSoup
 
-from .documents import RawDocument
-from .errors import SourceError
-from .pipeline import finish, never_repeated, prepare_raw
-from .rules import Rules
-from .sources import decode
+from ..documents import RawDocument
+from ..errors import SourceError
+from ..pipeline import finish, never_repeated, prepare_raw
+from ..rules import Rules
+from ..sources import decode
 
 _WORD = re.compile(r"\w+")
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from search.cli import cli
-from search.relevance import evaluate, read_qrels, run_collection
+from search.evaluate.ranking import evaluate, read_qrels, run_collection
 
 from .conftest import PROJECT, write
 
