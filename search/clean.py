@@ -72,8 +72,12 @@ Step = Callable[[Draft, Context], Draft]
 
 def line_key(group: str, text: str) -> str:
     """A short key for a line within a group of documents, to count where it recurs."""
-    normal = " ".join(text.casefold().split())
-    return hashlib.blake2b(f"{group}\0{normal}".encode(), digest_size=8).hexdigest()
+    return hashlib.blake2b(f"{group}\0{_normal(text)}".encode(), digest_size=8).hexdigest()
+
+
+def _normal(text: str) -> str:
+    """Text as lines are compared: case and spacing ignored."""
+    return " ".join(text.casefold().split())
 
 
 def repetition_group(outlet: str | None, doc_id: str) -> str:
@@ -259,7 +263,7 @@ def short_title(title: str | None) -> str | None:
 
 
 def _same_text(a: str, b: str) -> bool:
-    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+    return _normal(a) == _normal(b)
 
 
 def drop_runs(draft: Draft, ctx: Context) -> Draft:
@@ -316,11 +320,11 @@ def _headline(draft: Draft) -> int:
     """Where the article starts if the dump repeats its title as a headline
     (a page's <title> comes first, its <h1> again above the article): the
     line after the first such repeat; else 0."""
-    title = draft.title and " ".join(draft.title.casefold().split())
+    title = draft.title and _normal(draft.title)
     if not title:
         return 0
     for index, line in enumerate(draft.lines):
-        text = " ".join(line.text.casefold().split())
+        text = _normal(line.text)
         if line.words >= HEADLINE_WORDS and (text == title or title.startswith(text)):
             return index + 1
     return 0

@@ -106,9 +106,9 @@ class Article(NamedTuple):
 
 
 METADATA_REMOVALS = frozenset({"title", "dateline"})
+"""Removals that move text into the metadata rather than drop it."""
 MOSTLY_CUT = 50
 """The percentage of its words past which a document's cut is reported."""
-"""Removals that move text into the metadata rather than drop it."""
 
 
 class Skipped(NamedTuple):

@@ -23,7 +23,7 @@ from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
 from .columns import Columns, column_reader
-from .deadline import Deadline
+from .deadline import NO_DEADLINE, Deadline
 from .errors import QueryError, UnknownDocument
 from .names import Aliases
 from .query import SearchRequest, outlet_filter, parse_text
@@ -359,7 +359,7 @@ this many letters: the cost of a correction grows with the word's length,
 and no misspelling worth correcting is longer."""
 
 
-def suggest(searcher: Searcher, text: str, deadline: Deadline | None = None) -> str | None:
+def suggest(searcher: Searcher, text: str, deadline: Deadline = NO_DEADLINE) -> str | None:
     """The query with each word the archive does not hold replaced by the
     closest word it does, from the index's own vocabulary; None if nothing changes.
 
@@ -380,7 +380,7 @@ def suggest(searcher: Searcher, text: str, deadline: Deadline | None = None) -> 
         if len(word) > SUGGEST_LENGTH or tried == SUGGEST_WORDS or word in ("AND", "OR", "NOT", "TO"):
             return word
         stems = analyzer.terms(word.lower())
-        if len(stems) != 1 or searcher.doc_frequency("body", stems[0]) or (deadline and deadline.passed()):
+        if len(stems) != 1 or searcher.doc_frequency("body", stems[0]) or deadline.passed():
             return word
         tried += 1
         best = _closest(searcher, stems[0])

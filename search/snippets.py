@@ -90,7 +90,10 @@ def _best_windows(matches: list[_Match], length: int) -> list[tuple[int, int]]:
             high += 1
         while low < len(matches) and matches[low].start < start:
             if low < high:
-                terms -= Counter((matches[low].term,))
+                term = matches[low].term
+                terms[term] -= 1
+                if not terms[term]:
+                    del terms[term]
             low += 1
         high = max(high, low)
         candidates.append(((len(terms), high - low), start, end))

@@ -168,8 +168,10 @@ def decode(data: bytes, is_html: bool) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8-sig", errors="replace")
-    bad = text.count("\ufffd") - data.count("\ufffd".encode())
-    if bad <= MAX_BAD_SHARE * sum(1 for char in text if char > "\x7f" and char != "\ufffd"):
+    replaced = text.count("\ufffd")
+    bad = replaced - data.count("\ufffd".encode())
+    well_formed = len(text) - len(text.encode("ascii", "ignore")) - replaced  # non-ASCII, counted in C
+    if bad <= MAX_BAD_SHARE * well_formed:
         return text, f"utf-8 ({bad} bad {'byte' if bad == 1 else 'bytes'} replaced)"
     from bs4 import UnicodeDammit  # a sixth of a second to import: only for documents that need it
 

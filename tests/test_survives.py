@@ -20,8 +20,9 @@ from search.clean import TITLE_MAX_CHARS
 from search.cli import _colour_wanted, cli
 from search.errors import QueryTimeout
 from search.query import MAX_WORD_LENGTH, MAX_WORDS
-from search.render import csv_row
-from search.searcher import MAX_EXPANSIONS, SUGGEST_WORDS
+from search.render import csv_row, export_lines
+from search.searcher import MAX_EXPANSIONS, SUGGEST_WORDS, Also, Hit
+from search.snippets import NO_SNIPPET
 
 from .conftest import SAMPLES, write
 from .test_cli import one_line_error
@@ -216,10 +217,12 @@ def test_exports_keep_one_record_a_hit_one_date_form_and_facets_that_add_up(empt
     assert data["facets"]["outlet"]["(no outlet)"] == 2 and data["facets"]["year"]["(undated)"] == 1
 
 
-def test_also_in_is_a_list_that_ids_with_spaces_survive() -> None:
+def test_also_in_is_a_list_that_ids_with_spaces_survive(archive: Archive) -> None:
     assert next(csv.reader(io.StringIO(csv_row(["a", 'x "y"\nz', ""])))) == ["a", 'x "y"\nz', ""]
-    record = csv_row(["1", json.dumps(["a b.txt", "c,d.txt"])])
-    assert json.loads(next(csv.reader(io.StringIO(record)))[1]) == ["a b.txt", "c,d.txt"]
+    also = (Also("a b.txt", "2024-03-02T09:00:00", None), Also("c,d.txt", None, "Danube Wire"))
+    hit = Hit(1, "x y.txt", None, "2024-03-01T10:15:00", None, None, 1.0, NO_SNIPPET, also)
+    rows = list(csv.DictReader(export_lines(archive.search("putin"), [hit], "csv")))
+    assert json.loads(rows[0]["also_in"]) == ["a b.txt", "c,d.txt"] and rows[0]["date"] == "2024-03-01"
 
 
 def test_a_huge_first_line_is_not_a_title(empty_home: Path) -> None:

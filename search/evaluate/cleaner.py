@@ -27,6 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from statistics import mean
 
@@ -219,8 +220,7 @@ def _filed_stories(path: Path, limit: int) -> Iterator[dict[str, str]]:
         with open(path, encoding="utf-8") as handle:
             stories = (json.loads(line) for line in handle if line.strip())
             usable = (s for s in stories if isinstance(s, dict) and s.get("title") and (s.get("text") or "").strip())
-            for _, story in zip(range(limit), usable, strict=False):
-                yield story
+            yield from islice(usable, limit)
     except (OSError, ValueError) as exc:
         wanted = '{"id", "title", "text"}'
         raise SourceError(f"{path} cannot be read as JSON lines ({exc}); give one {wanted} a line") from exc
