@@ -1,19 +1,17 @@
 """news-search: full-text search for folders of raw news documents.
 
-The pipeline, one module a step: sources (raw files) -> parse (blocks) ->
-clean (boilerplate out) -> metadata (title, date, outlet) -> indexer ->
-query -> searcher (hits and facets) -> render. `Archive` ties them together.
+The packages follow the data's way: `ingest` (raw file -> parsed blocks ->
+clean article with metadata) -> `index` (the archive's index, kept in line
+with raw/) -> `engine` (the search engine behind one protocol; Whoosh) ->
+`query` (requests) -> `explore` (timelines, terms, stories, saved searches)
+-> `render`. `text` holds the analysis every stage shares, `model` the
+records that cross stages. `Archive` ties them together.
 """
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .whoosh_startup import import_whoosh
-
-import_whoosh()  # before any other module imports Whoosh
-
-from .archive import AddReport, Archive  # noqa: E402
-from .errors import (  # noqa: E402
+from .archive import Archive
+from .errors import (
     ArchiveError,
     IndexFailed,
     IndexLocked,
@@ -25,40 +23,36 @@ from .errors import (  # noqa: E402
     SourceError,
     UnknownDocument,
 )
-from .query import Ranking, SearchRequest  # noqa: E402
-from .searcher import Hit, SearchResults, Statistics, StoredDocument  # noqa: E402
+from .model import (
+    AddReport,
+    Article,
+    Bucket,
+    Characterisation,
+    ExportReport,
+    Hit,
+    IndexReport,
+    Member,
+    SearchResults,
+    Significant,
+    Skipped,
+    Statistics,
+    StoredDocument,
+    Timeline,
+)
+from .query.request import Ranking, SearchRequest
+from .text.dates import Period
 
 if TYPE_CHECKING:
-    from .archive import WatchRun
-    from .dates import Period
-    from .documents import Article, Skipped
-    from .export import ExportReport
-    from .report import IndexReport
-    from .stories import Member
-    from .terms import Characterisation, Significant
-    from .timeline import Timeline
-    from .watches import Watch
-
-_LATER = {
-    "Article": "documents",
-    "Characterisation": "terms",
-    "ExportReport": "export",
-    "IndexReport": "report",
-    "Member": "stories",
-    "Period": "dates",
-    "Significant": "terms",
-    "Skipped": "documents",
-    "Timeline": "timeline",
-    "Watch": "watches",
-    "WatchRun": "archive",
-}
-"""Records the Archive returns, imported when first asked for: a query in a
-new process need not load the modules that make them."""
+    from .explore.watches import Watch, WatchRun
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LATER:
-        return getattr(import_module(f".{_LATER[name]}", __name__), name)
+    """Saved searches' records, imported when first asked for: a query in a
+    new process need not load the module that makes them (and hashlib)."""
+    if name in ("Watch", "WatchRun"):
+        from .explore import watches
+
+        return getattr(watches, name)
     raise AttributeError(f"module 'search' has no attribute {name!r}")
 
 
@@ -67,6 +61,7 @@ __all__ = [
     "Archive",
     "ArchiveError",
     "Article",
+    "Bucket",
     "Characterisation",
     "ExportReport",
     "Hit",

@@ -17,68 +17,27 @@ import json
 import os
 import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from .columns import Columns
-from .dates import Period
-from .errors import ArchiveError, SourceError, UnknownDocument
+from .errors import ArchiveError, SourceError
 from .files import copy_whole
-from .names import Aliases
-from .query import DEFAULT_RANKING, DEFAULT_TIMEOUT, Ranking, SearchRequest, load_aliases
-from .schema import column_text
-from .searcher import (
-    Hit,
-    SearchResults,
-    Statistics,
-    StoredDocument,
-    allowed,
-    best,
-    document,
-    matching,
-    open_searcher,
-    run,
-    similar,
-    statistics,
-    stream,
-)
-from .store import ALIAS_CACHE, IndexStore
+from .index.store import ALIAS_CACHE, IndexStore
+from .model import AddReport, Hit, SearchResults, Statistics, StoredDocument
+from .query.request import DEFAULT_RANKING, DEFAULT_TIMEOUT, Ranking, SearchRequest
+from .text.dates import Period
+from .text.names import Aliases
 
 if TYPE_CHECKING:
-    from whoosh.searching import Searcher
-
-    from .documents import Article, Skipped
-    from .export import ExportReport
-    from .indexer import IndexReport, Progress
-    from .rules import Rules
-    from .stories import Member
-    from .terms import Characterisation
-    from .timeline import Timeline
-    from .watches import Watch, Watches
+    from .engine import Reader
+    from .explore.watches import Watch, Watches, WatchRun
+    from .ingest.rules import Rules
+    from .model import Article, Characterisation, ExportReport, IndexReport, Member, Progress, Timeline
 
 HOME_VARIABLE = "NEWS_SEARCH_HOME"
-
-
-@dataclass
-class AddReport:
-    """What `add` copied into `raw/`, what was there already, what it refused."""
-
-    copied: list[str] = field(default_factory=list)
-    already_there: list[str] = field(default_factory=list)
-    refused: list[Skipped] = field(default_factory=list)
-    index: IndexReport | None = None
-
-
-class WatchRun(NamedTuple):
-    """A saved search run: what it matches now, and the new documents among them."""
-
-    watch: Watch
-    total: int
-    new: tuple[Hit, ...]
-    since: str | None
-    """When it ran before (None: never), as the watch recorded it."""
 
 
 class Archive:
@@ -97,7 +56,7 @@ class Archive:
         self.home = home
         self.raw_dir = home / "raw"
         self.store = IndexStore(home / "index")
-        self._open: tuple[str, Searcher, Columns] | None = None
+        self._open: tuple[str, Reader] | None = None
         self._closing: weakref.finalize[[], Archive] | None = None
 
     @classmethod
@@ -108,14 +67,17 @@ class Archive:
 
     @cached_property
     def rules(self) -> Rules:
-        from .rules import load_rules
+        from .ingest.rules import load_rules
 
         return load_rules(self.home / "rules.toml")
 
     @cached_property
     def aliases(self) -> Aliases:
-        """The alias table: shipped spellings plus the archive's `aliases.toml`."""
-        return load_aliases(self.home / "aliases.toml", cache=self.store.folder / ALIAS_CACHE)
+        """The alias table: shipped spellings plus the archive's `aliases.toml`,
+        analysed as query words are."""
+        from .engine import load_aliases
+
+        return load_aliases(self.home / "aliases.toml", self.store.folder / ALIAS_CACHE)
 
     def _raw(self) -> Path:
         if not self.raw_dir.is_dir():
@@ -132,13 +94,13 @@ class Archive:
         `workers` processes share a full build (default: one per CPU core);
         `only` limits an update to those documents (see indexer.update).
         """
-        from .indexer import update
+        from .index.indexer import update
 
         return update(self.store, self._raw(), self.rules, progress, workers, only)
 
     def rebuild(self, progress: Progress | None = None, workers: int | None = None) -> IndexReport:
         """Build the index anew; the old one serves until the new one is complete."""
-        from .indexer import rebuild
+        from .index.indexer import rebuild
 
         return rebuild(self.store, self._raw(), self.rules, progress, workers)
 
@@ -150,8 +112,8 @@ class Archive:
         self, paths: list[Path], metadata: dict[str, str] | None = None, progress: Progress | None = None
     ) -> AddReport:
         """Copy files (or a folder's documents) into raw/, note their metadata, index them."""
-        from .documents import Skipped
-        from .sources import NOT_A_DOCUMENT, is_document_name, parse_sidecar, write_sidecar
+        from .ingest.sources import NOT_A_DOCUMENT, is_document_name, parse_sidecar, write_sidecar
+        from .model import Skipped
 
         metadata = {k: v for k, v in (metadata or {}).items() if v}
         if metadata:
@@ -171,7 +133,7 @@ class Archive:
     def _placements(self, paths: list[Path]) -> list[tuple[Path, Path]]:
         """Each file to add with where it goes: raw/NAME, or raw/FOLDER/... for a
         folder. Sidecars go with their documents (`_place`)."""
-        from .sources import SIDECAR_SUFFIX
+        from .ingest.sources import SIDECAR_SUFFIX
 
         pairs = []
         for path in paths:
@@ -192,13 +154,13 @@ class Archive:
             report.already_there.append(doc_id)
             return target
         if target.exists():
-            from .documents import Skipped
+            from .model import Skipped
 
             report.refused.append(
                 Skipped(str(source), f"raw/{doc_id} exists with other content; rename the file to add it")
             )
             return None
-        from .sources import sidecar_path
+        from .ingest.sources import sidecar_path
 
         target.parent.mkdir(parents=True, exist_ok=True)
         # The sidecar first: the document is indexed with the metadata written for it.
@@ -239,62 +201,50 @@ class Archive:
         return self.run(request)
 
     def run(self, request: SearchRequest) -> SearchResults:
-        searcher, columns = self._reading()
-        return run(searcher, request, self.aliases, columns)
+        ranked = None if request.collapse else request.limit
+        results, hits = self._reading().search(request, self.aliases, ranked=ranked)
+        return results._replace(hits=tuple(islice(hits, request.limit)))
 
     def stream(self, request: SearchRequest, snippets: bool = True) -> tuple[SearchResults, Iterator[Hit]]:
         """The counts of a request, and every hit, made as it is read (for exports)."""
-        searcher, columns = self._reading()
-        return stream(searcher, request, self.aliases, columns, snippets)
+        return self._reading().search(request, self.aliases, snippets=snippets)
 
     def timeline(self, request: SearchRequest, unit: str = "auto", by_outlet: bool = False) -> Timeline:
         """Matching documents per day, week, month or year, beside all the
         archive (or the request's outlets) published in each."""
-        from .timeline import timeline
+        from .explore.timeline import timeline
 
-        searcher, columns = self._reading()
-        matches = matching(searcher, request, self.aliases, columns)
-        universe = (
-            matching(searcher, SearchRequest(outlets=request.outlets), None, columns) if request.outlets else None
-        )
+        reader = self._reading()
+        matches = reader.published(request, self.aliases)
+        universe = reader.published(SearchRequest(outlets=request.outlets) if request.outlets else None, None)
         span = (request.start.date() if request.start else None, request.end.date() if request.end else None)
-        return timeline(columns, matches, unit, by_outlet, span, universe)
+        return timeline(matches, universe, unit, by_outlet, span)
 
     def terms(self, request: SearchRequest, limit: int = 20) -> Characterisation:
         """The words and names that set the best matches apart from the whole archive."""
-        from .terms import SAMPLE, characterise
+        from .explore.terms import SAMPLE, characterise
 
-        searcher, columns = self._reading()
-        sample, total, query_terms = best(searcher, request, self.aliases, columns, SAMPLE)
-        return characterise(searcher, sample, total, query_terms, limit)
+        reader = self._reading()
+        return characterise(reader, reader.sample(request, self.aliases, SAMPLE), limit)
 
     def story(self, doc_id: str, request: SearchRequest | None = None) -> list[Member]:
         """The documents of `doc_id`'s story across outlets, oldest first; with
         a request, those its dates and outlets allow (and `doc_id` itself)."""
-        from .stories import Stories
-
-        searcher, columns = self._reading()
-        docnum = searcher.document_number(id=doc_id)
-        if docnum is None:
-            raise UnknownDocument(f"no document {doc_id!r} in the index; `search query` lists ids")
-        members = Stories(searcher).members(docnum)
-        if request is None:
-            return members
-        within = set(allowed(searcher, request, columns, [m.docnum for m in members]))
-        return [m for m in members if m.docnum in within or m.docnum == docnum]
+        return self._reading().story(doc_id, request)
 
     @cached_property
     def watches(self) -> Watches:
         """The archive's saved searches, in its `watches/` folder."""
-        from .watches import Watches
+        from .explore.watches import Watches
 
         return Watches(self.home / "watches")
 
     def watch_add(self, watch: Watch) -> WatchRun:
         """Save a search; what it matches now counts as seen."""
+        from .explore.watches import WatchRun
+
         request = watch.request(limit=1)  # checks the dates
-        searcher, columns = self._reading()
-        seen = self._versions(columns, matching(searcher, request, self.aliases, columns))
+        seen = self._versions(request)
         saved = watch.ran(self.store.manifest().generation, len(seen))
         self.watches.create(replace(saved, created=saved.last_run or ""), seen.values())
         return WatchRun(saved, len(seen), (), None)
@@ -306,36 +256,35 @@ class Archive:
         return [self._run_watch(watch, dry_run) for watch in chosen]
 
     def _run_watch(self, watch: Watch, dry_run: bool) -> WatchRun:
-        searcher, columns = self._reading()
+        from .explore.watches import WatchRun
+
         request = watch.request(limit=1)
-        now = self._versions(columns, matching(searcher, request, self.aliases, columns))
+        now = self._versions(request)
         seen = self.watches.seen(watch.name)
-        new = {n for n, version in now.items() if version not in seen}
-        _, hits = stream(searcher, request, self.aliases, columns, only=new)
+        new = {doc_id for doc_id, version in now.items() if version not in seen}
+        _, hits = self._reading().search(request, self.aliases, only=new)
         found = tuple(hits)
         ran = watch.ran(self.store.manifest().generation, len(now))
         if not dry_run:
             self.watches.save(ran, now.values())
         return WatchRun(ran, len(now), found, watch.last_run)
 
-    @staticmethod
-    def _versions(columns: Columns, documents: list[int]) -> dict[int, int]:
-        """Each document's number with the key of its version (id and content hash)."""
-        from .watches import key
+    def _versions(self, request: SearchRequest) -> dict[str, int]:
+        """Each matching document's id with the key of its version (id and content hash)."""
+        from .explore.watches import key
 
-        ids, shas = columns.ids, columns.shas
-        return {n: key(column_text(ids[n]), shas[n]) for n in documents}
+        return {doc_id: key(doc_id, sha) for doc_id, sha in self._reading().versions(request, self.aliases).items()}
 
-    def _reading(self) -> tuple[Searcher, Columns]:
-        """A searcher on the live index with its columns, kept open between
-        queries for as long as the index does not change."""
+    def _reading(self) -> Reader:
+        """A reader of the live index, kept open between queries for as long
+        as the index does not change."""
         generation = self.store.manifest().generation
         if self._open is None or self._open[0] != generation or not self._open[1].up_to_date():
             self.close()
-            searcher = open_searcher(self.store.open())
-            self._open = (generation, searcher, Columns(searcher.reader()))
-            self._closing = weakref.finalize(self, searcher.close)
-        return self._open[1], self._open[2]
+            reader = self.store.open()
+            self._open = (generation, reader)
+            self._closing = weakref.finalize(self, reader.close)
+        return self._open[1]
 
     def close(self) -> None:
         """Close the searcher kept open between queries (also done when the
@@ -345,29 +294,26 @@ class Archive:
         self._open = self._closing = None
 
     def explain(self, request: SearchRequest) -> str:
-        from .query import explain
-        from .searcher import known_outlets
-
-        with self.store.open().searcher() as searcher:
-            return explain(request, known_outlets(searcher), self.aliases)
+        """The query and filters as the engine runs them."""
+        return self._reading().explain(request, self.aliases)
 
     def similar(self, doc_id: str, limit: int = 10) -> SearchResults:
         """The documents most like `doc_id`, itself excluded."""
-        return similar(self.store.open(), doc_id, limit)
+        return self._reading().similar(doc_id, limit)
 
     def document(self, doc_id: str) -> StoredDocument:
-        return document(self.store.open(), doc_id)
+        return self._reading().document(doc_id)
 
     def statistics(self) -> Statistics:
-        from .documents import MOSTLY_CUT
+        from .model import MOSTLY_CUT
 
-        return statistics(self.store.open(), MOSTLY_CUT)
+        return self._reading().statistics(MOSTLY_CUT)
 
     def export_opensearch(self, folder: Path, index_name: str = "news") -> ExportReport:
         """Write an OpenSearch mapping and bulk files of every document into `folder`."""
-        from .export import export_opensearch
+        from .interop.opensearch import export_opensearch
 
-        return export_opensearch(self.store.open(), folder, index_name)
+        return export_opensearch(self._reading().documents(), folder, index_name)
 
     def index_size(self) -> int:
         """Bytes the live index takes on disk (not a build under way, nor one a crash left)."""
@@ -377,16 +323,14 @@ class Archive:
     def clean(self, path: Path) -> Article:
         """What the cleaner makes of one file, using this archive's rules and
         the outlet repetition its index knows; nothing is written."""
-        from .pipeline import finish, never_repeated, prepare
-        from .sources import SourceFile
+        from .ingest.pipeline import finish, never_repeated, prepare
+        from .ingest.sources import SourceFile
 
         if not path.is_file():
             raise SourceError(f"{path} is not a file")
         prepared = prepare(SourceFile(path.name, path, ""), self.rules)
         if not self.store.exists():
             return finish(prepared, self.rules, never_repeated)
-        from .indexer import Repetition
+        from .index.indexer import Repetition
 
-        with self.store.open().reader() as reader:
-            repetition = Repetition(reader, self.rules.repeat_min_docs, [], [])
-            return finish(prepared, self.rules, repetition.is_repeated)
+        return finish(prepared, self.rules, Repetition(self._reading(), self.rules.repeat_min_docs, [], []).is_repeated)

@@ -20,13 +20,27 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from .indexer import IndexReport, Progress
+    from .model import IndexReport, Progress
 
 from .archive import HOME_VARIABLE, Archive
-from .dates import UNITS, Period, parse_period
 from .errors import SearchError
-from .query import DEFAULT_TIMEOUT, SORTS, SearchRequest
-from .render import (
+from .index.store import damaged_message, engine_failure
+from .query.request import DEFAULT_TIMEOUT, SORTS, SearchRequest
+from .render.explore import (
+    story_json,
+    story_lines,
+    terms_json,
+    terms_lines,
+    timeline_csv,
+    timeline_json,
+    timeline_lines,
+    watch_added_lines,
+    watch_json,
+    watch_list_lines,
+    watch_run_json,
+    watch_run_lines,
+)
+from .render.results import (
     EXPORT_FORMATS,
     Mark,
     add_report_json,
@@ -51,21 +65,7 @@ from .render import (
     stats_json,
     stats_lines,
 )
-from .render_coverage import (
-    story_json,
-    story_lines,
-    terms_json,
-    terms_lines,
-    timeline_csv,
-    timeline_json,
-    timeline_lines,
-    watch_added_lines,
-    watch_json,
-    watch_list_lines,
-    watch_run_json,
-    watch_run_lines,
-)
-from .store import damaged_message, engine_failure
+from .text.dates import UNITS, Period, parse_period
 
 PROGRESS_MIN_FILES = 200
 
@@ -444,7 +444,7 @@ def export(ctx: click.Context, folder: Path, form: str, index_name: str) -> None
 
     FOLDER must be new or empty. Example: search export --format opensearch ~/news-export
     """
-    from .export import load_commands
+    from .interop.opensearch import load_commands
 
     report = _archive(ctx).export_opensearch(folder, index_name)
     click.echo(f"Wrote {report.documents} documents to {folder}: {len(report.files) - 1} bulk files and mapping.json.")
@@ -577,7 +577,7 @@ def watch_add(
 
     Example: search watch add serbia-gas gas serbia --from 2024
     """
-    from .watches import Watch  # only here: a query does not import saved searches
+    from .explore.watches import Watch  # only here: a query does not import saved searches
 
     saved = Watch(
         name,

@@ -47,3 +47,11 @@ class UnknownDocument(SearchError):
 
 class WatchError(SearchError):
     """A saved search is unknown, misnamed, or exists already."""
+
+
+REBUILD_HINT = "run `search index` to build it again from raw/"
+
+
+def said(exc: BaseException) -> str:
+    """An exception as one line: its kind and message."""
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__

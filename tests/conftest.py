@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from whoosh.index import Index
 
 from search import Archive
 from search.cli import cli
+from search.engine.whoosh.storage import open_index
 
 from .benchmarks.corpus import REUTERS, documents, write_archive
 
@@ -81,3 +83,8 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def whoosh_index(archive: Archive) -> Index:
+    """The archive's live index as Whoosh opens it, for the tests of the engine's internals."""
+    return open_index(archive.store.live())

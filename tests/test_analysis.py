@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 
-from search.names import fold
-from search.schema import TOKEN_PATTERN, news_analyzer
+from search.engine.whoosh.schema import news_analyzer
+from search.text.analysis import TOKEN_PATTERN
+from search.text.names import fold
 
 from .conftest import SAMPLES
 
@@ -58,7 +59,7 @@ def _same_spans(text: str) -> None:
         words[token.startchar, token.endchar] = (*words.get((token.startchar, token.endchar), ()), token.text)
     for term in {term for terms in words.values() for term in terms}:
         expected = [(start, end, terms) for (start, end), terms in words.items() if term in terms]
-        assert list(news_analyzer().spans(text, {term, "zzz"})) == expected, term
+        assert list(news_analyzer().analysis.spans(text, {term, "zzz"})) == expected, term
 
 
 def test_same_terms_and_positions_on_the_samples() -> None:
@@ -84,5 +85,5 @@ def test_the_cache_is_not_pickled_into_the_index() -> None:
     analyzer = news_analyzer()
     list(analyzer("Vučić met Putin"))
     copy = pickle.loads(pickle.dumps(analyzer))
-    assert copy == analyzer and not copy._terms
+    assert copy == analyzer and not copy.analysis._terms
     assert [t.text for t in copy("Vučić")] == ["vučić", "vucic"]

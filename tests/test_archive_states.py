@@ -22,6 +22,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from search import Archive
 from search.cli import cli
 
+from .conftest import whoosh_index
+
 NAMES = ("a.txt", "b.txt", "news/c.txt", "news/d.html", "e f.txt")
 FIELDS = ("date", "outlet", "title", "url", "author")
 VALUES = {
@@ -163,7 +165,7 @@ class ArchiveStates(RuleBasedStateMachine):
     def check_holdings(self, only: str | None = None) -> None:
         """After a write, the index holds the readable documents of raw/ (an
         `add` brings only its own file up to date, so only that one is checked)."""
-        with Archive(self.home).store.open().searcher() as searcher:
+        with whoosh_index(Archive(self.home)).searcher() as searcher:
             ids = {fields["id"] for fields in searcher.all_stored_fields()}
         readable = {name for name, ok in self.readable.items() if ok}
         if only is None:

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from search.documents import Article
-from search.pipeline import finish, never_repeated, prepare
-from search.rules import load_rules
-from search.sources import SourceFile, scan
+from search.ingest.pipeline import finish, never_repeated, prepare
+from search.ingest.rules import load_rules
+from search.ingest.sources import SourceFile, scan
+from search.model import Article
 
 from .conftest import SAMPLES
 

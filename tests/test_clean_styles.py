@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from search.documents import Article
-from search.pipeline import finish, never_repeated, prepare
-from search.rules import load_rules
-from search.sources import SourceFile
+from search.ingest.pipeline import finish, never_repeated, prepare
+from search.ingest.rules import load_rules
+from search.ingest.sources import SourceFile
+from search.model import Article
 
 from .conftest import FIXTURES, write
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from search.cli import cli
 from search.evaluate.cleaner import Score, evaluate_cleaner
-from search.rules import load_rules
+from search.ingest.rules import load_rules
 
 from .conftest import FIXTURES, PROJECT
 

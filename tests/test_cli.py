@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from search import Archive, whoosh_startup
+from search import Archive
 from search.cli import cli
+from search.engine.whoosh import startup as whoosh_startup
 
 from .conftest import FIXTURES, Invoke, write
 
@@ -188,10 +189,10 @@ def test_archive_without_raw_folder(tmp_path: Path) -> None:
 
 
 def test_locked_index_is_one_line(invoke: Invoke, home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search.store
+    import search.index.store
 
     invoke("index")
-    monkeypatch.setattr(search.store, "LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr(search.index.store, "LOCK_TIMEOUT", 0.2)
     from search import Archive
 
     with Archive(home).store.write_lock():
@@ -230,11 +231,12 @@ from search.cli import cli
 cli(["--home", sys.argv[1], "query", "lavrov"], standalone_mode=False)
 unneeded = ("urllib.request", "whoosh.lang.morph_en", "whoosh.lang.porter", "whoosh.lang.dmetaphone", "bs4",
             "hashlib", "whoosh.lang.snowball", "whoosh.lang.snowball.french",
-            "search.documents", "search.build", "search.watches", "search.timeline", "search.stories")
+            "search.ingest.pipeline", "search.index.build", "search.explore.watches", "search.explore.timeline",
+            "search.text.shingles")
 print(",".join(m for m in unneeded if m in sys.modules))
-import hashlib, whoosh.filedb.filetables, whoosh.lang, search.schema
+import hashlib, whoosh.filedb.filetables, whoosh.lang, search.engine.whoosh.schema
 print(whoosh.filedb.filetables.md5(b"lavrov").hexdigest() == hashlib.md5(b"lavrov").hexdigest())
-print(search.schema._stem("negotiations"), whoosh.lang.stemmer_for_language("fr")("continuation"))
+print(search.engine.whoosh.schema._stem("negotiations"), whoosh.lang.stemmer_for_language("fr")("continuation"))
 import urllib.request, whoosh.compat, whoosh.query.terms, whoosh.analysis
 print(urllib.request.urlopen.__module__, whoosh.compat.urlretrieve is not None)
 print("render" in whoosh.query.terms.variations("rendering"))
@@ -273,7 +275,7 @@ ADD_IN_A_NEW_PROCESS = """
 import sys
 from search.cli import cli
 cli(["--home", sys.argv[1], "add", sys.argv[2]], standalone_mode=False)
-print(",".join(m for m in ("lxml", "search.extract") if m in sys.modules))
+print(",".join(m for m in ("lxml", "search.ingest.extract") if m in sys.modules))
 """
 
 

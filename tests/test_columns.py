@@ -12,16 +12,18 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from whoosh import index as whoosh_index
 from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, Schema
+from whoosh.index import create_in
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
 from search import Archive
-from search.columns import Columns, column_numbers, facet_codes, facet_counts, live_documents
-from search.schema import FACET
+from search.engine.whoosh.columns import Columns, column_numbers, facet_codes, facet_counts, live_documents
+from search.engine.whoosh.schema import FACET
+
+from .conftest import whoosh_index
 
 RANGES = [
     (datetime(2005, 1, 1), datetime(2009, 12, 31, 23, 59)),
@@ -50,14 +52,14 @@ def _undated(reader: IndexReader) -> set[int]:
 
 
 def test_the_index_has_what_these_tests_need(segmented: Archive) -> None:
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         reader = searcher.reader()
         assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
         assert len(_undated(reader)) == 2 and b"" in _whooshs(reader, "outlet_name")
 
 
 def test_whole_columns_are_whooshs(segmented: Archive) -> None:
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         reader, columns = searcher.reader(), Columns(searcher.reader())
         assert columns.outlets == _whooshs(reader, "outlet_name")
         codes, names = facet_codes(reader, "year")
@@ -72,7 +74,7 @@ def test_whole_columns_are_whooshs(segmented: Archive) -> None:
 
 
 def test_facets_count_the_documents_given(segmented: Archive) -> None:
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         reader = searcher.reader()
         some = set(sorted(live_documents(reader))[::7]) | _undated(reader)
         outlets, years = Columns(reader).facets(some)
@@ -86,7 +88,7 @@ def test_facets_of_few_and_many_values_across_segments(tmp_path: Path, distinct:
     """Over 256 values, Whoosh's references take two bytes and the codes a
     wider array; a segment where no document has the field has no column."""
     schema = Schema(name=ID(stored=True), tag=ID(sortable=FACET), size=COLUMN(NumericColumn("q")))
-    ix = whoosh_index.create_in(str(tmp_path), schema)
+    ix = create_in(str(tmp_path), schema)
     tags = [f"tag {n % distinct}" for n in range(600)]
     for part in (tags[:400], tags[400:], None):
         with ix.writer() as writer:
@@ -110,7 +112,7 @@ def test_facets_of_few_and_many_values_across_segments(tmp_path: Path, distinct:
 def test_date_ranges_keep_the_dated_documents_asked(
     segmented: Archive, start: datetime | None, end: datetime | None
 ) -> None:
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         reader, columns = searcher.reader(), Columns(searcher.reader())
         every = list(range(reader.doc_count_all()))
         asked = every[::-3] + sorted(_undated(reader))  # backwards, the undated included
@@ -123,7 +125,7 @@ def test_date_ranges_keep_the_dated_documents_asked(
 
 def test_a_range_of_whole_years_reads_no_dates(segmented: Archive) -> None:
     """The years the facets read decide: a query in a new process need not read the date column."""
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         columns = Columns(searcher.reader())
         assert columns.dated_among(range(searcher.doc_count_all()), datetime(2010, 1, 1), None)
         assert "_stamps" not in columns.__dict__
@@ -132,7 +134,7 @@ def test_a_range_of_whole_years_reads_no_dates(segmented: Archive) -> None:
 
 
 def test_dates_of_few_and_many(segmented: Archive) -> None:
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         reader = searcher.reader()
         every = list(range(reader.doc_count_all()))
         few = every[:3] + sorted(_undated(reader))

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from search import Archive
-from search.query import SearchRequest, parse_text
+from search.engine.whoosh.parsing import parse_text
+from search.query.request import SearchRequest
 
 from .benchmarks.corpus import REUTERS, documents, write_archive
+from .conftest import whoosh_index
 
 WORDS = ["coffee", "cocoa", "bank", "market", "profit", "oil"]  # the first two: a few matches, looked up one by one
 
@@ -26,7 +28,7 @@ def test_totals_and_facets_count_every_match(tmp_path: Path) -> None:
     write_archive(tmp_path, documents(600))
     archive = Archive(tmp_path)
     archive.update(workers=1)
-    with archive.store.open().searcher() as searcher:
+    with whoosh_index(archive).searcher() as searcher:
         for word in WORDS:
             matching = set(searcher.docs_for_query(parse_text(SearchRequest(word), archive.aliases)))
             outlets = Counter(searcher.stored_fields(n)["outlet_name"] for n in matching)

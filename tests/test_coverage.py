@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from search import Archive, QueryError, SearchRequest
-from search import searcher as searcher_module
-from search.timeline import choose_unit, following, label, start_of
+from search.engine.whoosh import searching as searcher_module
+from search.explore.timeline import choose_unit, following, label, start_of
 
 from .conftest import FIXTURES, Invoke, write
 
@@ -203,7 +203,7 @@ def test_terms_with_filters_and_json(coverage: Archive, invoke: Invoke) -> None:
 
 
 def test_a_watch_lists_what_is_new_since_it_last_ran(coverage: Archive, home: Path, tmp_path: Path) -> None:
-    from search.watches import Watch
+    from search.explore.watches import Watch
 
     added = coverage.watch_add(Watch("gas", "gas", date_from="2024"))
     assert added.total == 6 and added.new == ()

@@ -18,7 +18,7 @@ import pytest
 
 from search import Archive
 
-from .conftest import write
+from .conftest import whoosh_index, write
 
 DOCUMENTS = 300
 
@@ -41,7 +41,7 @@ def _kill_after(home: Path, command: str, seconds: float) -> None:
 
 
 def _ids(home: Path) -> list[str]:
-    ix = Archive(home).store.open()
+    ix = whoosh_index(Archive(home))
     with ix.searcher() as searcher:
         return sorted(fields["id"] for fields in searcher.all_stored_fields())
 

@@ -10,7 +10,7 @@ from dateutil import parser as dateparser
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.dates import dateline, parse_date, parse_period
+from search.text.dates import dateline, parse_date, parse_period
 
 
 @pytest.mark.parametrize(

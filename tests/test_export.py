@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import search.export
+import search.interop.opensearch
 from search import Archive
 
 from .conftest import Invoke
@@ -16,7 +16,7 @@ from .conftest import Invoke
 def test_export_writes_a_mapping_and_bulk_files_of_every_document(
     archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search.export, "BULK_DOCUMENTS", 2)
+    monkeypatch.setattr(search.interop.opensearch, "BULK_DOCUMENTS", 2)
     report = archive.export_opensearch(tmp_path / "out", "serbia")
     assert report.documents == 5 and len(report.files) == 4
     mapping = json.loads((tmp_path / "out" / "mapping.json").read_text())

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from whoosh.filedb.filestore import FileStorage
 
-import search.indexer
+import search.index.indexer
 from search import Archive, IndexFailed
-from search.sources import scan
+from search.ingest.sources import scan
 
-from .conftest import Invoke, write
+from .conftest import Invoke, whoosh_index, write
 
 
 def _fill_the_disk(monkeypatch: pytest.MonkeyPatch, after: int = 0) -> None:
@@ -32,7 +32,7 @@ def _fill_the_disk(monkeypatch: pytest.MonkeyPatch, after: int = 0) -> None:
 
 
 def _ids(archive: Archive) -> list[str]:
-    with archive.store.open().searcher() as searcher:
+    with whoosh_index(archive).searcher() as searcher:
         return sorted(fields["id"] for fields in searcher.all_stored_fields())
 
 
@@ -70,7 +70,7 @@ def test_files_that_vanish_or_change_during_a_build(home: Path, monkeypatch: pyt
         write(changing, "After\n\nThe second version talks about uranium and is longer.")
         return found
 
-    monkeypatch.setattr(search.indexer, "scan", scan_then_change)
+    monkeypatch.setattr(search.index.indexer, "scan", scan_then_change)
     archive = Archive(home)
     report = archive.update()
     assert [(s.doc_id, "cannot be read" in s.reason) for s in report.skipped] == [("gone.txt", True)]
@@ -86,9 +86,9 @@ def test_files_that_vanish_or_change_during_a_build(home: Path, monkeypatch: pyt
 def test_a_huge_file_is_indexed_up_to_the_cap_and_said_so(
     empty_home: Path, monkeypatch: pytest.MonkeyPatch, suffix: str
 ) -> None:
-    import search.sources
+    import search.ingest.sources
 
-    monkeypatch.setattr(search.sources, "MAX_BYTES", 64 * 1024)
+    monkeypatch.setattr(search.ingest.sources, "MAX_BYTES", 64 * 1024)
     paragraph = "Belgrade gas talks went on for another day of long meetings. " * 8
     text = "\n".join([paragraph] * 2000 + ["The last line mentions zeppelins."])
     if suffix == ".html":

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from search import Archive, QueryError
 from search.cli import cli
-from search.pipeline import finish, never_repeated, prepare_raw
-from search.rules import load_rules
-from search.sources import decode
+from search.ingest.pipeline import finish, never_repeated, prepare_raw
+from search.ingest.rules import load_rules
+from search.ingest.sources import decode
 
 from .conftest import Invoke, write
 
@@ -49,7 +49,7 @@ def test_any_query_text_is_answered_or_refused_cleanly(archive: Archive, text: s
 @given(st.binary(max_size=2000), st.booleans())
 @settings(max_examples=150, deadline=None)
 def test_any_bytes_decode_and_clean(data: bytes, is_html: bool) -> None:
-    from search.documents import RawDocument
+    from search.model import RawDocument
 
     text, _ = decode(data, is_html)
     raw = RawDocument("x", "x", text, is_html, "utf-8", "", "")

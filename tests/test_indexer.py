@@ -9,19 +9,20 @@ from pathlib import Path
 
 import pytest
 
-from search import Archive, build, indexer
-from search.build import CHUNK
-from search.documents import Article
+from search import Archive
 from search.errors import IndexLocked, IndexMissing, SchemaMismatch
+from search.index import build, indexer
+from search.index.build import CHUNK
+from search.model import Article
 
-from .conftest import write
+from .conftest import whoosh_index, write
 
 FOOTER = "Danube Wire is an independent newsroom in Novi Sad. Send tips to newsroom@danube.example."
 SHARED_QUOTE = '"Serbia will not impose sanctions on the Russian Federation," the president said.'
 
 
 def bodies(archive: Archive) -> dict[str, str]:
-    ix = archive.store.open()
+    ix = whoosh_index(archive)
     with ix.searcher() as searcher:
         return {fields["id"]: fields["body"] for fields in searcher.all_stored_fields()}
 
@@ -138,14 +139,14 @@ def test_rebuild_replaces_the_index_with_one_built_from_scratch(archive: Archive
 
 
 def test_a_failed_rebuild_leaves_the_old_index_live(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
-    import search.build
+    import search.engine.whoosh.storage
 
     before = archive.store.manifest()
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(search.build, "_gather", explode)
+    monkeypatch.setattr(search.engine.whoosh.storage, "combine", explode)
     with pytest.raises(RuntimeError):
         archive.rebuild()
     assert archive.store.manifest() == before
@@ -307,5 +308,5 @@ def test_parts_fill_every_round_of_workers(documents: int, workers: int, parts: 
 
 
 def _segments(archive: Archive) -> int:
-    with archive.store.open().reader() as reader:
+    with whoosh_index(archive).reader() as reader:
         return len(reader.leaf_readers())

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from search import Archive
 from search.cli import cli
 
-from .conftest import write
+from .conftest import whoosh_index, write
 
 LEAD = (
     "Serbia signed a three-year gas contract with Gazprom on Thursday, President Aleksandar Vucic said, "
@@ -31,7 +31,7 @@ def story(n: int, *middle: str, lead: str = "") -> str:
 def bodies(home: Path) -> dict[str, str]:
     archive = Archive(home)
     archive.update()
-    with archive.store.open().searcher() as searcher:
+    with whoosh_index(archive).searcher() as searcher:
         return {fields["id"]: fields["body"] for fields in searcher.all_stored_fields()}
 
 
@@ -129,7 +129,7 @@ def test_a_file_with_no_article_to_find_is_taken_whole(empty_home: Path) -> None
 
 
 def test_the_region_cut_can_be_switched_off_for_an_outlet_or_a_folder(empty_home: Path) -> None:
-    from search.rules import load_rules
+    from search.ingest.rules import load_rules
 
     rules = '[region]\noff_folders = ["clean/"]\noff_outlets = ["TASS"]\n'
     write(empty_home / "rules.toml", rules)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from search import Archive, names
-from search.names import fold, read_aliases
-from search.store import ALIAS_CACHE
+from search import Archive
+from search.index.store import ALIAS_CACHE
+from search.text import names
+from search.text.names import fold, read_aliases
 
 from .conftest import write
 

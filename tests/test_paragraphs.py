@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.documents import Article, RawDocument
 from search.evaluate.cleaner import evaluate_filed, hard_wrapped
-from search.paragraphs import paragraphs, wrap_width
-from search.pipeline import finish, never_repeated, prepare_raw
-from search.rules import load_rules
+from search.ingest.paragraphs import paragraphs, wrap_width
+from search.ingest.pipeline import finish, never_repeated, prepare_raw
+from search.ingest.rules import load_rules
+from search.model import Article, RawDocument
 
 from .benchmarks.corpus import REUTERS
 from .conftest import SAMPLES

@@ -11,10 +11,13 @@ import pytest
 from whoosh.searching import Searcher
 
 from search import Archive
-from search.columns import Columns
-from search.query import SearchRequest, parse_text
-from search.scores import _Blocks, _whoosh_scores, scores
-from search.searcher import _weighting, run
+from search.engine.whoosh.columns import Columns
+from search.engine.whoosh.parsing import parse_text
+from search.engine.whoosh.scores import _Blocks, _whoosh_scores, scores
+from search.engine.whoosh.searching import _weighting, search
+from search.query.request import SearchRequest
+
+from .conftest import whoosh_index
 
 QUERIES = [
     "oil", "oil gas", "oil OR gas", "oil NOT opec", "oil ANDNOT gas", "oil ANDMAYBE gas", "oil^2 gas",
@@ -34,7 +37,7 @@ def _both(searcher: Searcher, text: str, archive: Archive) -> tuple[dict[int, fl
 
 @pytest.mark.parametrize("text", QUERIES + HANDED_TO_WHOOSH)
 def test_block_scores_are_whooshs(segmented: Archive, text: str) -> None:
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         reader = searcher.reader()
         assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
         ours, whooshs = _both(searcher, text, segmented)
@@ -45,7 +48,7 @@ def test_block_scores_are_whooshs(segmented: Archive, text: str) -> None:
 @pytest.mark.parametrize("text", QUERIES)
 def test_words_are_read_from_blocks(segmented: Archive, text: str) -> None:
     """These are not quietly handed to Whoosh (which would also pass the test above)."""
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         query = parse_text(SearchRequest(text), segmented.aliases)
         blocks = _Blocks(searcher, _weighting(SearchRequest(text)), Columns(searcher.reader()))
         assert blocks.scores(query) is not None
@@ -59,7 +62,7 @@ def test_words_are_read_from_blocks(segmented: Archive, text: str) -> None:
 
 def test_scores_on_the_samples_match_whoosh(archive: Archive) -> None:
     """A small index: rare words' postings are kept in the term index, not in blocks."""
-    with archive.store.open().searcher() as searcher:
+    with whoosh_index(archive).searcher() as searcher:
         for text in ["serbia", "vucic putin", "gas OR energy", "serbia NOT ukraine", "title:serbian"]:
             ours, whooshs = _both(searcher, text, archive)
             assert ours.keys() == whooshs.keys() and ours, text
@@ -69,18 +72,19 @@ def test_scores_on_the_samples_match_whoosh(archive: Archive) -> None:
 def test_queries_rank_with_the_bm25_idf_however_the_searcher_was_opened(archive: Archive) -> None:
     """Whoosh's scorers take the idf from the searcher's weighting, not the query's."""
     request = SearchRequest("serbia putin", limit=50)
-    with archive.store.open().searcher(weighting=_weighting(request)) as searcher:
+    with whoosh_index(archive).searcher(weighting=_weighting(request)) as searcher:
         found = searcher.search(parse_text(request, archive.aliases), limit=None)
         expected = {searcher.stored_fields(hit.docnum)["id"]: hit.score for hit in found}
-    with archive.store.open().searcher() as plain:
-        from_plain = {hit.doc_id: hit.score for hit in run(plain, request, archive.aliases).hits}
+    with whoosh_index(archive).searcher() as plain:
+        _, hits = search(plain, request, archive.aliases, Columns(plain.reader()), request.limit, snippets=False)
+        from_plain = {hit.doc_id: hit.score for hit in hits}
     from_archive = {hit.doc_id: hit.score for hit in archive.run(request).hits}
     assert expected and from_archive == pytest.approx(expected, abs=1e-4) == from_plain  # hits keep 4 places
 
 
 def test_rare_words_kept_in_the_term_index_score_as_whooshs(segmented: Archive) -> None:
     """A word of one document has its postings in the term index (search/writing.py), not in a block."""
-    with segmented.store.open().searcher() as searcher:
+    with whoosh_index(segmented).searcher() as searcher:
         reader = searcher.reader()
         rare = sorted(
             text.decode()

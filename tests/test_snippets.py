@@ -5,15 +5,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from search.schema import news_analyzer
-from search.snippets import (
+from search.engine import engine
+from search.model import Snippet
+from search.text.snippets import (
     LEAD,
     MAX_ANALYZED,
     MAX_MATCHES,
     MAX_WORD,
     WIDTH,
     WINDOWS,
-    Snippet,
     _best_windows,
     _Match,
     snippet,
@@ -62,25 +62,25 @@ def test_the_best_windows_are_those_of_the_definition(case: tuple[list[_Match], 
 
 def test_a_word_repeated_through_a_huge_body_gives_a_snippet_of_its_first_matches() -> None:
     body = "Oil talks began. " + "oil " * 1_000_000 + "Talks ended in Vienna."
-    found = snippet(body, {"oil", "talk"}, news_analyzer(variants=False))
+    found = snippet(body, {"oil", "talk"}, engine().analysis(variants=False))
     assert found.marked().startswith("**Oil** **talks** began.") and length(found) <= WINDOWS * LONGEST
     assert MAX_MATCHES < 1_000_000
 
 
 def test_a_word_longer_than_a_window_is_cut_not_read_to_its_end() -> None:
     body = "Oil " + "x" * 100_000 + " oil"
-    assert length(snippet(body, {"oil"}, news_analyzer(variants=False))) <= WINDOWS * LONGEST
+    assert length(snippet(body, {"oil"}, engine().analysis(variants=False))) <= WINDOWS * LONGEST
 
 
 def test_a_match_past_the_analysed_characters_shows_the_beginning() -> None:
     body = "Weather report. " * (MAX_ANALYZED // 16 + 1) + "Oil talks."
-    found = snippet(body, {"oil"}, news_analyzer(variants=False))
+    found = snippet(body, {"oil"}, engine().analysis(variants=False))
     assert found.marked().startswith("Weather report.") and "**" not in found.marked()
 
 
 def test_stems_begin_as_their_words_do() -> None:
     """What lets `spans` skip words by their first letters: checked on irregular stems."""
-    analyzer = news_analyzer(variants=False)
+    analyzer = engine().analysis(variants=False)
     for word in ["dying", "lying", "skies", "generously", "Vučić", "news", "early", "Ｔalks"]:
         found = snippet(f"Before {word} after.", set(analyzer.terms(word.lower())), analyzer)
         assert found.pieces[1][1], word

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from search.documents import RawDocument
 from search.errors import SourceError
-from search.sources import SourceFile, read, scan
+from search.ingest.sources import SourceFile, read, scan
+from search.model import RawDocument
 
 from .conftest import write
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from search import Archive, SearchRequest
-from search.stories import MIN_SHINGLES, bands, overlap, shingles
+from search.text.shingles import MIN_SHINGLES, bands, overlap, shingles
 
 from .conftest import FIXTURES, Invoke, write
 

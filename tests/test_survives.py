@@ -16,13 +16,13 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.reading import SegmentReader
 
 from search import Archive
-from search.clean import TITLE_MAX_CHARS
 from search.cli import _colour_wanted, cli
+from search.engine.whoosh.searching import MAX_EXPANSIONS, SUGGEST_WORDS
 from search.errors import QueryTimeout
-from search.query import MAX_WORD_LENGTH, MAX_WORDS
-from search.render import csv_row, export_lines
-from search.searcher import MAX_EXPANSIONS, SUGGEST_WORDS, Also, Hit
-from search.snippets import NO_SNIPPET
+from search.ingest.clean import TITLE_MAX_CHARS
+from search.model import NO_SNIPPET, Also, Hit
+from search.query.request import MAX_WORD_LENGTH, MAX_WORDS
+from search.render.results import csv_row, export_lines
 
 from .conftest import SAMPLES, write
 from .test_cli import one_line_error

@@ -16,12 +16,12 @@ from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
-from search import writing
-from search.pipeline import finish, never_repeated, prepare
-from search.rules import load_rules
-from search.schema import build_schema, to_fields
-from search.sources import scan
-from search.writing import INLINE_LIMIT, MERGE_AT, open_writer
+from search.engine.whoosh import writing
+from search.engine.whoosh.schema import build_schema, to_fields
+from search.engine.whoosh.writing import INLINE_LIMIT, MERGE_AT, open_writer
+from search.ingest.pipeline import finish, never_repeated, prepare
+from search.ingest.rules import load_rules
+from search.ingest.sources import scan
 
 from .conftest import SAMPLES
 

@@ -33,11 +33,11 @@ from statistics import mean
 
 from bs4 import BeautifulSoup
 
-from ..documents import RawDocument
 from ..errors import SourceError
-from ..pipeline import finish, never_repeated, prepare_raw
-from ..rules import Rules
-from ..sources import decode
+from ..ingest.pipeline import finish, never_repeated, prepare_raw
+from ..ingest.rules import Rules
+from ..ingest.sources import decode
+from ..model import RawDocument
 
 _WORD = re.compile(r"\w+")
 

@@ -22,15 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
 
-from whoosh import index as whoosh_index
-
-from ..dates import parse_date
-from ..documents import Article
+from ..engine import engine, load_aliases
 from ..errors import SourceError
-from ..query import SearchRequest, load_aliases
-from ..schema import build_schema, to_fields
-from ..searcher import ranked_ids
-from ..writing import open_writer
+from ..model import Article
+from ..query.request import SearchRequest
+from ..text.dates import parse_date
 
 RUN_DEPTH = 1000
 Qrels = dict[str, dict[str, int]]
@@ -102,15 +98,20 @@ def run_collection(docs: Path, queries: Path) -> Run:
     """Index the documents in a temporary folder and rank them for every query."""
     topics = read_queries(queries)
     with tempfile.TemporaryDirectory(prefix="news-search-eval-") as folder:
-        ix = whoosh_index.create_in(folder, build_schema())
-        with open_writer(ix, limitmb=256) as writer:
+        index = engine()
+        index.create(Path(folder))
+        with index.writer(Path(folder), memory_mb=256) as writer:
             for article in read_documents(docs):
-                writer.add_document(**to_fields(article))
+                writer.add(article)
         aliases = load_aliases()
-        return {
-            qid: ranked_ids(ix, SearchRequest(text, limit=RUN_DEPTH, bag_of_words=True, timeout=None), aliases)
-            for qid, text in topics.items()
-        }
+        reader = index.open(Path(folder))
+        try:
+            return {
+                qid: reader.ranked(SearchRequest(text, limit=RUN_DEPTH, bag_of_words=True, timeout=None), aliases)
+                for qid, text in topics.items()
+            }
+        finally:
+            reader.close()
 
 
 def evaluate(run: Run, qrels: Qrels) -> RelevanceScores:

@@ -23,9 +23,9 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from search.evaluate.cleaner import clean_html, clean_text_dump, text_dump, trafilatura_reference
-from search.extract import parse_tree
-from search.rules import load_rules
-from search.sources import decode
+from search.ingest.extract import parse_tree
+from search.ingest.rules import load_rules
+from search.ingest.sources import decode
 
 DEV = Path(__file__).resolve().parents[3] / "shared" / "dev" / "extraction"
 

@@ -32,9 +32,10 @@ from bench_scale import _ENV, WORDS, Row, _build_rows, _fts_build, _latencies, _
 from corpus import documents  # noqa: E402
 
 from search import Archive, SearchRequest  # noqa: E402
-from search.schema import news_analyzer  # noqa: E402
-from search.stories import bands  # noqa: E402
-from search.watches import Watch  # noqa: E402
+from search.engine.whoosh.schema import news_analyzer  # noqa: E402
+from search.engine.whoosh.storage import open_index  # noqa: E402
+from search.explore.watches import Watch  # noqa: E402
+from search.text.shingles import bands  # noqa: E402
 
 EXPORTED = "oil"
 
@@ -64,7 +65,7 @@ def _options() -> argparse.Namespace:
 
 def _band_rows(archive: Archive) -> list[Row]:
     """Bands against analysis on the first 2,000 bodies; the story field's share of the postings."""
-    searcher = archive._reading()[0]
+    searcher = open_index(archive.store.live()).searcher()
     bodies = [searcher.stored_fields(n).get("body", "") for n in range(min(2000, searcher.doc_count_all()))]
     analyzer = news_analyzer()
     analysis = _seconds(lambda: [list(analyzer(body)) for body in bodies])

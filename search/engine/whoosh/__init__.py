@@ -1,0 +1,75 @@
+"""The engine on Whoosh 2.7.4: the only package that imports Whoosh.
+
+Importing it imports Whoosh with the start-up stand-ins of `startup` (so
+that `import search` alone costs nothing of Whoosh). The private names of
+Whoosh it reads are listed in `internals.PRIVATE`, with the version they
+were read from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .startup import import_whoosh
+
+import_whoosh()
+
+from whoosh.writing import SegmentWriter  # noqa: E402
+
+from ...model import Article  # noqa: E402
+from ...text.analysis import Analysis  # noqa: E402
+from . import storage  # noqa: E402
+from .reader import WhooshReader  # noqa: E402
+from .schema import SCHEMA_VERSION, analysis, to_fields  # noqa: E402
+from .writing import open_writer  # noqa: E402
+
+
+class WhooshWriter:
+    """Adds and deletes documents through one Whoosh segment writer."""
+
+    def __init__(self, writer: SegmentWriter) -> None:
+        self._writer = writer
+
+    def add(self, article: Article) -> None:
+        self._writer.add_document(**to_fields(article))
+
+    def delete(self, doc_ids: Iterable[str]) -> None:
+        """By document number, looked up in the writer's own reader of the
+        index: Whoosh's delete_by_term opens a reader of every segment for
+        each document."""
+        reader = self._writer.reader()
+        for doc_id in doc_ids:
+            if ("id", doc_id) in reader:
+                for docnum in reader.postings("id", doc_id).all_ids():
+                    self._writer.delete_document(docnum)
+
+
+class WhooshEngine:
+    name = "whoosh"
+    schema_version = SCHEMA_VERSION
+
+    def create(self, folder: Path) -> None:
+        storage.create(folder)
+
+    def open(self, folder: Path) -> WhooshReader:
+        return WhooshReader(storage.open_index(folder))
+
+    @contextmanager
+    def writer(self, folder: Path, memory_mb: int | None = None) -> Iterator[WhooshWriter]:
+        options = {} if memory_mb is None else {"limitmb": memory_mb}
+        with open_writer(storage.open_index(folder), **options) as writer:
+            yield WhooshWriter(writer)
+
+    def combine(self, folder: Path, parts: list[Path]) -> None:
+        storage.combine(folder, parts)
+
+    def is_failure(self, exc: BaseException) -> bool:
+        return storage.is_failure(exc)
+
+    def analysis(self, variants: bool = True) -> Analysis:
+        return analysis(variants)
+
+
+ENGINE = WhooshEngine()

@@ -1,0 +1,283 @@
+"""Every document a query matches, with its score.
+
+Counts and facets need every match, so every match is scored, and Whoosh
+scores one match at a time through a tree of matcher objects, slow for a
+common word (docs/performance.md). Queries of
+words (terms joined by AND, OR, NOT, ANDNOT and ANDMAYBE, with boosts: what
+most searches are) are scored here a posting block at a time instead, with
+each document's length normalisation looked up from its stored length byte
+(256 norms a field, computed once a query), and read from
+the twin of the field that has no positions (schema.COUNTS) when there is
+one. The scores are Whoosh's BM25F ones, the same expression
+summed in another order (they agree to 1e-9). Phrases are scored as Whoosh
+scores them, the sum of their words' scores, where positions read only for
+the documents holding every word show the words in order. Anything else
+(wildcards, fuzzy words, ranges) is scored by Whoosh.
+
+The block reading uses private parts of Whoosh 2.7.4's codec; the version
+is pinned (it is the last release).
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
+from typing import Any
+
+from whoosh import collectors, scoring
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
+from whoosh.matching import WrappingMatcher
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from ...deadline import NO_DEADLINE, Deadline
+from .columns import Columns, leaves, length_norms
+from .schema import COUNTS
+
+Scores = dict[int, float]
+"""Document number to score."""
+
+NOT_SCORE = 1.0
+"""What a NOT clause adds to each match's score, as Whoosh's inverse matcher does."""
+
+
+def scores(
+    searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, columns: Columns, deadline: Deadline = NO_DEADLINE
+) -> Scores:
+    """Each document `query` matches that is not deleted, with its score.
+    (Date and outlet filters apply to these matches: searcher.allowed.)"""
+    found = _Blocks(searcher, weighting, columns, deadline).scores(query)
+    if found is None:
+        return _whoosh_scores(searcher, query, weighting, deadline)
+    for docnum in columns.deleted & found.keys():
+        del found[docnum]
+    return found
+
+
+def _whoosh_scores(
+    searcher: Searcher, query: Q.Query, weighting: scoring.BM25F, deadline: Deadline = NO_DEADLINE
+) -> Scores:
+    every = collectors.UnlimitedCollector()
+    left = deadline.left()
+    # A timer thread, not SIGALRM: a query may run in any thread.
+    timed = every if left is None else collectors.TimeLimitCollector(every, left, use_alarm=False)
+    try:
+        searcher.search_with_collector(query, timed, context=searcher.context(weighting=weighting))
+    except collectors.TimeLimit:
+        deadline.expired("matching and scoring with Whoosh")
+    return {docnum: score for score, docnum in every.items}
+
+
+class _Blocks:
+    """Scores queries of words from posting blocks; None for any other query."""
+
+    def __init__(
+        self, searcher: Searcher, weighting: scoring.BM25F, columns: Columns, deadline: Deadline = NO_DEADLINE
+    ) -> None:
+        self.searcher = searcher
+        self.weighting = weighting
+        self.columns = columns
+        self.deadline = deadline
+
+    def scores(self, query: Q.Query) -> Scores | None:
+        self.deadline.check("scoring")
+        kind = type(query)
+        if query is Q.NullQuery:
+            return {}
+        if kind is Q.Term:
+            return self._term(query)
+        if kind is Q.Not:
+            return self._not(query.query)
+        if kind in (Q.Or, Q.And) and not getattr(query, "scale", None):
+            return self._compound(query)
+        if kind in (Q.AndNot, Q.AndMaybe):
+            return self._binary(query)
+        if kind is Q.Phrase and query.fieldname in COUNTS:
+            return self._phrase(query)
+        return None
+
+    def _compound(self, query: Q.CompoundQuery) -> Scores | None:
+        """AND and OR: scores summed; the boost applies to the sum (as in Whoosh, not to a lone clause)."""
+        if len(query.subqueries) < 2:
+            return self.scores(query.subqueries[0]) if query.subqueries else {}
+        parts = [part for part in map(self.scores, query.subqueries) if part is not None]
+        if len(parts) < len(query.subqueries):
+            return None
+        found = _union(parts) if type(query) is Q.Or else _intersection(parts)
+        if query.boost != 1.0:
+            return {docnum: score * query.boost for docnum, score in found.items()}
+        return found
+
+    def _binary(self, query: Q.BinaryQuery) -> Scores | None:
+        """ANDNOT: the first's matches not in the second; ANDMAYBE: the first's,
+        plus the second's score where both match. (Whoosh ignores their boost.)"""
+        first, second = self.scores(query.a), self.scores(query.b)
+        if first is None or second is None:
+            return None
+        if type(query) is Q.AndNot:
+            return {docnum: score for docnum, score in first.items() if docnum not in second}
+        return {docnum: score + second[docnum] if docnum in second else score for docnum, score in first.items()}
+
+    def _phrase(self, query: Q.Phrase) -> Scores | None:
+        """Whoosh's phrase (an ordered SpanNear2): the documents where each word
+        follows the last within `slop` positions, scored as the AND of its words."""
+        words = [Q.Term(query.fieldname, word) for word in query.words]
+        parts = [part for part in map(self._term, words) if part is not None]
+        if not words or len(parts) < len(words):
+            return None
+        found = _intersection(parts)
+        wanted = sorted(found)
+        positions = [_positions(self.searcher, word, wanted) for word in words]
+        boost = query.boost
+        return {
+            docnum: score * boost
+            for docnum, score in found.items()
+            if _in_order([at[docnum] for at in positions], query.slop)
+        }
+
+    def _not(self, query: Q.Query) -> Scores | None:
+        excluded = self.scores(query)
+        if excluded is None:
+            return None
+        live = self.columns.live
+        return {docnum: NOT_SCORE for docnum in live if docnum not in excluded}
+
+    def _term(self, query: Q.Term) -> Scores | None:
+        """BM25F of one term: Whoosh's scorer gives the idf and average length,
+        the loop Whoosh's formula, idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
+        searcher, field = self.searcher, query.fieldname
+        if field not in searcher.schema or not searcher.schema[field].scorable:
+            return None
+        try:
+            text = searcher.schema[field].to_bytes(query.text)
+        except ValueError:
+            return {}
+        if (field, text) not in searcher.reader():
+            return {}
+        scorer = self.weighting.scorer(searcher, field, text)
+        idf, k1, boost = scorer.idf, scorer.K1, query.boost
+        k1_plus_1 = k1 + 1
+        norms, lengths = length_norms(k1, scorer.B, scorer.avgfl), self.columns.lengths(field)
+        blocks = [zip(n, tf, strict=True) for n, tf, _ in _postings(searcher.reader(), COUNTS.get(field, field), text)]
+        if boost == 1.0:
+            return {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) for pairs in blocks for n, tf in pairs}
+        return {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for pairs in blocks for n, tf in pairs}
+
+
+def _postings(
+    reader: IndexReader, field: str, text: bytes, wanted: Sequence[int] | None = None
+) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
+    """(document numbers, term frequencies, values) of each posting block of
+    a term across segments; with `wanted` (sorted), only the blocks that may
+    hold one of those documents."""
+    for leaf, offset in leaves(reader):
+        if (field, text) not in leaf:
+            continue
+        matcher = leaf.postings(field, text)
+        while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents: done apart
+            matcher = matcher.child
+        if isinstance(matcher, W3LeafMatcher):
+            yield from _blocks(matcher, offset, wanted)
+        else:  # postings kept in the term index
+            yield _one_by_one(matcher, offset)
+
+
+_BLOCK_LENGTH = struct.Struct("!i")
+_POSITION_COUNT = struct.Struct("!I")
+"""What a positions value starts with, before the pickled list of position deltas."""
+
+
+def _blocks(
+    matcher: W3LeafMatcher, offset: int, wanted: Sequence[int] | None
+) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
+    """The blocks of a term's postings in a segment, decoded from one read of their bytes.
+
+    Whoosh reads a block's header through a dozen small file reads and
+    decodes its document numbers in a Python generator: half the time of
+    a one-word query. A block is its length (negative for the last), a
+    pickled tuple of facts (count, last document, compressed or not, ...),
+    and a pickled, maybe compressed, tuple of delta-coded document numbers,
+    frequencies (None when all are 1, one float when all are equal) and
+    values (positions, in a field that has them). The facts tell which
+    `wanted` documents a block may hold before its data is read.
+    """
+    length = matcher._length  # a 1-tuple when Whoosh read the term's facts from disk
+    raw = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
+    view, stream = memoryview(raw), io.BytesIO(raw)
+    position, last, after = len(WHOOSH3_HEADER_MAGIC), False, offset
+    while not last:
+        (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
+        last, end = length < 0, position + _BLOCK_LENGTH.size + abs(length)
+        stream.seek(position + _BLOCK_LENGTH.size)
+        count, last_docnum, _, compressed, _, _ = pickle.load(stream)
+        first, after = after, offset + last_docnum + 1
+        if wanted is None or bisect_left(wanted, first) < bisect_left(wanted, after):
+            data = view[stream.tell() : end]
+            deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+            docnums = list(accumulate(deltas, initial=offset))
+            del docnums[0]
+            frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
+            yield docnums, frequencies, values
+        position = end
+
+
+def _one_by_one(matcher: Any, offset: int) -> tuple[list[int], list[float], list[Any]]:
+    """(document numbers, term frequencies, values) of a matcher that has no blocks."""
+    docnums: list[int] = []
+    frequencies: list[float] = []
+    values: list[Any] = []
+    while matcher.is_active():
+        docnums.append(offset + matcher.id())
+        frequencies.append(matcher.weight())
+        values.append(matcher.value())
+        matcher.next()
+    return docnums, frequencies, values
+
+
+def _positions(searcher: Searcher, term: Q.Term, wanted: Sequence[int]) -> dict[int, list[int]]:
+    """The positions of `term` in each of the `wanted` documents (sorted) that
+    has it. A value is the count and the pickled deltas of the positions."""
+    if not wanted:
+        return {}
+    text = searcher.schema[term.fieldname].to_bytes(term.text)
+    found: dict[int, list[int]] = {}
+    among, skip = set(wanted), _POSITION_COUNT.size
+    for docnums, _, values in _postings(searcher.reader(), term.fieldname, text, wanted):
+        for docnum in among.intersection(docnums):
+            found[docnum] = list(accumulate(pickle.loads(values[docnums.index(docnum)][skip:])))
+    return found
+
+
+def _in_order(positions: list[list[int]], slop: int) -> bool:
+    """Whether a position of each word follows one of the last's, 1 to `slop` positions after it."""
+    steps, ends = range(1, slop + 1), set(positions[0])
+    for following in positions[1:]:
+        ends = {at for at in following for step in steps if at - step in ends}
+        if not ends:
+            return False
+    return True
+
+
+def _union(parts: list[Scores]) -> Scores:
+    """Documents matching any part, their scores summed (the smaller parts
+    into the largest: a word's title matches into its body matches)."""
+    parts = sorted(parts, key=len, reverse=True)
+    found = dict(parts[0])
+    get = found.get
+    for part in parts[1:]:
+        for docnum, score in part.items():
+            found[docnum] = get(docnum, 0.0) + score
+    return found
+
+
+def _intersection(parts: list[Scores]) -> Scores:
+    """Documents matching every part, their scores summed."""
+    smallest = min(parts, key=len)
+    common = set(smallest).intersection(*parts)
+    return {docnum: sum(part[docnum] for part in parts) for docnum in common}

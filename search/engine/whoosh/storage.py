@@ -1,0 +1,93 @@
+"""Whoosh indexes on disk: opened memory-mapped and checked, made empty,
+and parts of a build combined into one."""
+
+from __future__ import annotations
+
+import mmap
+import os
+import pickle
+import struct
+import traceback
+from pathlib import Path
+from typing import Any
+
+import whoosh
+from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import TOC, Index
+
+from ...errors import REBUILD_HINT, SchemaMismatch, said
+from .schema import build_schema
+
+WHOOSH_PACKAGE = Path(whoosh.__file__).parent
+INDEX_NAME = "MAIN"  # Whoosh's default index name
+
+
+class MappedStorage(FileStorage):  # type: ignore[misc]
+    """Whoosh's file storage, with each file opened memory-mapped.
+
+    Whoosh's own storage reads a compound segment by copying every file
+    inside it into memory (a BytesIO of the mapped bytes) at each open, most
+    of a new process's query on a large archive. Through a mapped
+    file, the same reads come straight from the page cache.
+    """
+
+    def open_file(self, name: str, **kwargs: Any) -> StructFile:
+        with open(self._fpath(name), "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:  # an empty file cannot be mapped
+                return super().open_file(name, **kwargs)
+            mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        return StructFile(mapped, name=name, **kwargs)
+
+
+def create(folder: Path) -> Index:
+    return whoosh_index.create_in(str(folder), build_schema())
+
+
+def open_index(folder: Path) -> Index:
+    """The index in `folder`; SchemaMismatch when it cannot be read (another
+    version's, or damaged)."""
+    try:
+        for segment in folder.glob("*.seg"):
+            _check_compound(segment)
+        return MappedStorage(str(folder)).open_index()
+    except Exception as exc:  # Whoosh raises many kinds on a foreign or damaged index.
+        raise SchemaMismatch(f"the index in {folder} is damaged ({said(exc)}); {REBUILD_HINT}") from exc
+
+
+def _check_compound(path: Path) -> None:
+    """Raise ValueError unless every file inside a compound segment lies within it.
+
+    Whoosh 2.7.4 (filedb/compound.py) writes a segment as one file that
+    starts with the offset and length of its directory, a pickled dict of
+    name -> {"offset", "length", "modified"}; a cut-short file (a full disk, a copy that
+    stopped) would fail later, in the middle of a query."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        offset, length = struct.unpack("!qi", handle.read(12).ljust(12, b"\0"))
+        if not 12 <= offset <= offset + length <= size:
+            raise ValueError(f"{path.name} is cut short")
+        handle.seek(offset)
+        directory = pickle.loads(handle.read(length))
+    if any(entry["offset"] + entry["length"] > offset for entry in directory.values()):
+        raise ValueError(f"{path.name} is cut short")
+
+
+def is_failure(exc: BaseException) -> bool:
+    """Whether `exc` was raised inside Whoosh's own code: what reading a
+    damaged index gives (a seek out of range, a bad pickle, a short read)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return bool(frames) and Path(frames[-1].filename).is_relative_to(WHOOSH_PACKAGE)
+
+
+def combine(folder: Path, parts: list[Path]) -> None:
+    """Move the parts' segments into `folder` and list them all in its table of contents."""
+    segments = []
+    for part in parts:
+        toc = TOC.read(FileStorage(str(part)), INDEX_NAME)
+        for segment in toc.segments:
+            for name in segment.list_files(FileStorage(str(part))):
+                os.replace(part / name, folder / name)
+            segments.append(segment)
+    TOC(build_schema(), segments, 1).write(FileStorage(str(folder)), INDEX_NAME)

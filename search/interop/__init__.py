@@ -1,0 +1,1 @@
+"""The archive handed to other tools: an OpenSearch/Elasticsearch export."""
