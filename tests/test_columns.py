@@ -128,9 +128,9 @@ def test_a_range_of_whole_years_reads_no_dates(segmented: Archive) -> None:
     with whoosh_index(segmented).searcher() as searcher:
         columns = Columns(searcher.reader())
         assert columns.dated_among(range(searcher.doc_count_all()), datetime(2010, 1, 1), None)
-        assert "_stamps" not in columns.__dict__
+        assert "_date_arrays" not in columns.__dict__
         assert columns.dated_among(range(searcher.doc_count_all()), datetime(2010, 1, 2), None)
-        assert "_stamps" in columns.__dict__
+        assert "_date_arrays" in columns.__dict__
 
 
 def test_dates_of_few_and_many(segmented: Archive) -> None:

@@ -1,5 +1,5 @@
-"""What a coverage is about: the terms and names that characterise a result
-set against the whole archive (Elasticsearch's significant_terms).
+"""What a result set is about: the terms and names that set it apart from
+the whole archive (Elasticsearch's significant_terms).
 
 The foreground is a sample of the best-ranked matches (as Elasticsearch's
 sampler aggregation does: the top documents say most about a query, and

@@ -246,22 +246,22 @@ class Columns:
         return column_values(self.reader, "sha")
 
     @cached_property
-    def _stamps(self) -> tuple[array[int], array[int]]:
+    def _date_arrays(self) -> tuple[array[int], array[int]]:
         """The date column as stored (Whoosh's default where undated) and the
         dated flags, as arrays: a date range looks at its matches only, so no
         number is made for the other documents."""
         return column_numbers(self.reader, "date"), column_numbers(self.reader, "dated")
 
     @cached_property
-    def _stamp_lists(self) -> tuple[list[int], list[int]]:
-        """`_stamps` as lists, for the date ranges of a searcher kept open (`dated_among`)."""
-        dates, dated = self._stamps
+    def _date_lists(self) -> tuple[list[int], list[int]]:
+        """`_date_arrays` as lists, for the date ranges of a searcher kept open (`dated_among`)."""
+        dates, dated = self._date_arrays
         return dates.tolist(), dated.tolist()
 
     @cached_property
     def dates(self) -> list[int | None]:
         """Each document's date as Whoosh stores it (a long), None when undated."""
-        dates, dated = self._stamps
+        dates, dated = self._date_arrays
         return [when if has else None for when, has in zip(dates, dated, strict=True)]
 
     @cached_property
@@ -313,15 +313,15 @@ class Columns:
         if not documents:
             return []
         self._ranges += 1
-        dates, dated = self._stamps if self._ranges == 1 else self._stamp_lists
+        dates, dated = self._date_arrays if self._ranges == 1 else self._date_lists
         return [n for n in documents if dated[n] and low <= dates[n] <= high]
 
     def dates_of(self, documents: Collection[int]) -> dict[int, int | None]:
         """The dates of a few documents (or many) as `dates` gives them: a few
         are looked up one by one while the column is not read, since reading
         it whole costs a query in a new process more than the query itself."""
-        if "_stamps" in self.__dict__ or len(documents) * FEW >= self.reader.doc_count_all():
-            when, dated = self._stamps
+        if "_date_arrays" in self.__dict__ or len(documents) * FEW >= self.reader.doc_count_all():
+            when, dated = self._date_arrays
         else:
             when, dated = column_reader(self.reader, "date"), column_reader(self.reader, "dated")
         return {n: when[n] if dated[n] else None for n in documents}

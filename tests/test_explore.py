@@ -1,4 +1,4 @@
-"""Coverage analysis on the samples plus documents written for the tests:
+"""Exploring a result set, on the samples plus documents written for the tests:
 exports of every hit, timelines, significant terms, saved searches."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ SYNDICATED = FIXTURES / "syndicated"
 
 
 @pytest.fixture
-def coverage(home: Path) -> Archive:
+def explored(home: Path) -> Archive:
     for path in SYNDICATED.iterdir():
         shutil.copy(path, home / "raw" / path.name)
     write(home / "raw" / "sub dir" / "undated gas note.txt", "Gas prices\n\nGas prices rose again in Serbia.\n")
@@ -35,8 +35,8 @@ def coverage(home: Path) -> Archive:
 # Exports
 
 
-def test_every_format_carries_every_hit(coverage: Archive, invoke: Invoke) -> None:
-    total = coverage.search("serbia").total
+def test_every_format_carries_every_hit(explored: Archive, invoke: Invoke) -> None:
+    total = explored.search("serbia").total
     assert total == 10
     data = json.loads(invoke("query", "serbia", "--format", "json").stdout)
     assert data["total"] == total and len(data["hits"]) == total
@@ -62,7 +62,7 @@ def test_every_format_carries_every_hit(coverage: Archive, invoke: Invoke) -> No
     assert scores == sorted(scores, reverse=True)
 
 
-def test_exports_keep_filters_sort_and_limit(coverage: Archive, invoke: Invoke) -> None:
+def test_exports_keep_filters_sort_and_limit(explored: Archive, invoke: Invoke) -> None:
     rows = invoke("query", "gas", "--from", "2024-11", "--sort", "oldest", "--format", "jsonl").stdout.splitlines()
     dates = [json.loads(row)["date"] for row in rows]
     assert dates == ["2024-11-04", "2024-11-05", "2024-11-07", "2024-11-14"]
@@ -71,7 +71,7 @@ def test_exports_keep_filters_sort_and_limit(coverage: Archive, invoke: Invoke) 
     assert [float(line.split()[4]) for line in newest] == [-1, -2, -3, -4, -5, -6, -7, -8]
 
 
-def test_an_export_makes_each_hit_as_it_is_read(coverage: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_export_makes_each_hit_as_it_is_read(explored: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[int] = []
     real = searcher_module.snippet  # type: ignore[attr-defined]
 
@@ -80,7 +80,7 @@ def test_an_export_makes_each_hit_as_it_is_read(coverage: Archive, monkeypatch: 
         return real(*args)
 
     monkeypatch.setattr(searcher_module, "snippet", counted)
-    results, hits = coverage.stream(SearchRequest("serbia"))
+    results, hits = explored.stream(SearchRequest("serbia"))
     assert results.total == 10 and made == []
     next(hits)
     assert len(made) == 1
@@ -109,16 +109,16 @@ def test_relevance_ties_are_broken_newest_first_across_the_whole_ranking(empty_h
 # Timelines
 
 
-def test_timeline_counts_every_period_and_the_undated_apart(coverage: Archive) -> None:
-    found = coverage.timeline(SearchRequest("gas"), "year")
+def test_timeline_counts_every_period_and_the_undated_apart(explored: Archive) -> None:
+    found = explored.timeline(SearchRequest("gas"), "year")
     assert [(p.label, p.count) for p in found.periods] == [("2021", 1), ("2022", 0), ("2023", 0), ("2024", 6)]
     assert found.total == 8 and found.undated == 1
     assert [p.published for p in found.periods] == [1, 0, 0, 6]
 
 
-def test_timeline_by_month_within_dates_and_by_outlet(coverage: Archive) -> None:
+def test_timeline_by_month_within_dates_and_by_outlet(explored: Archive) -> None:
     request = SearchRequest.build("gas", "2024-09", "2024-11")
-    found = coverage.timeline(request, "month", by_outlet=True)
+    found = explored.timeline(request, "month", by_outlet=True)
     assert [(p.label, p.count) for p in found.periods] == [("2024-09", 0), ("2024-10", 2), ("2024-11", 4)]
     november = found.periods[-1]
     assert november.outlets["Danube Daily"] == 2 and sum(november.outlets.values()) == november.count
@@ -126,21 +126,21 @@ def test_timeline_by_month_within_dates_and_by_outlet(coverage: Archive) -> None
     assert found.undated == 0  # the dates leave the undated document out
 
 
-def test_share_is_of_what_the_outlet_published(coverage: Archive) -> None:
-    found = coverage.timeline(SearchRequest.build("storage", "2024-11", "2024-11"), "month", by_outlet=True)
+def test_share_is_of_what_the_outlet_published(explored: Archive) -> None:
+    found = explored.timeline(SearchRequest.build("storage", "2024-11", "2024-11"), "month", by_outlet=True)
     november = found.periods[0]
     assert november.outlets == {"Danube Daily": 2, "Balkan Wire": 1}
     assert november.published_by_outlet == {"Danube Daily": 2, "Balkan Wire": 1}
     assert november.outlet_share("Danube Daily") == 1.0
-    only = coverage.timeline(SearchRequest.build("storage", "2024-11", "2024-11", outlets=("Danube Daily",)), "month")
+    only = explored.timeline(SearchRequest.build("storage", "2024-11", "2024-11", outlets=("Danube Daily",)), "month")
     assert only.periods[0].count == 2 and only.periods[0].published == 2
-    everything = coverage.timeline(SearchRequest.build("storage", "2024-11", "2024-11"), "month")
+    everything = explored.timeline(SearchRequest.build("storage", "2024-11", "2024-11"), "month")
     assert everything.periods[0].published == 4 and everything.periods[0].share == 0.75
 
 
-def test_an_unknown_period_is_refused(coverage: Archive) -> None:
+def test_an_unknown_period_is_refused(explored: Archive) -> None:
     with pytest.raises(QueryError, match="unknown period 'fortnight'"):
-        coverage.timeline(SearchRequest("gas"), "fortnight")
+        explored.timeline(SearchRequest("gas"), "fortnight")
 
 
 def test_auto_unit_and_period_arithmetic() -> None:
@@ -154,7 +154,7 @@ def test_auto_unit_and_period_arithmetic() -> None:
     assert label(date(2024, 2, 1), "month") == "2024-02"
 
 
-def test_timeline_command(coverage: Archive, invoke: Invoke) -> None:
+def test_timeline_command(explored: Archive, invoke: Invoke) -> None:
     text = invoke("timeline", "gas", "--by", "year").stdout.splitlines()
     assert text[0] == "Matching documents for 'gas' by year: 8 matches"
     assert text[1].startswith("2021 ") and text[1].endswith(" 1") and "█" in text[1]
@@ -174,15 +174,15 @@ def test_timeline_command(coverage: Archive, invoke: Invoke) -> None:
     assert two.exit_code == 2 and "give one period with --by" in two.stderr
 
 
-def test_timeline_of_nothing(coverage: Archive, invoke: Invoke) -> None:
+def test_timeline_of_nothing(explored: Archive, invoke: Invoke) -> None:
     assert invoke("timeline", "zzyzx").stdout.splitlines()[-1] == "No dated matches."
 
 
 # Significant terms
 
 
-def test_terms_characterise_the_matches(coverage: Archive) -> None:
-    found = coverage.terms(SearchRequest("gas"))
+def test_terms_characterise_the_matches(explored: Archive) -> None:
+    found = explored.terms(SearchRequest("gas"))
     names = [row.text for row in found.names]
     assert "Banatski Dvor" in names and "European Union" in names
     words = [row.text.lower() for row in found.terms]
@@ -191,7 +191,7 @@ def test_terms_characterise_the_matches(coverage: Archive) -> None:
     assert found.total == 8 and found.sample == 8 and found.documents == 10
 
 
-def test_terms_with_filters_and_json(coverage: Archive, invoke: Invoke) -> None:
+def test_terms_with_filters_and_json(explored: Archive, invoke: Invoke) -> None:
     data = json.loads(invoke("terms", "putin", "--to", "2021", "--json").stdout)
     assert data["total"] == 3 and data["documents"] == 10
     assert any(row["text"] == "Minister Lavrov" for row in data["names"])
@@ -202,31 +202,31 @@ def test_terms_with_filters_and_json(coverage: Archive, invoke: Invoke) -> None:
 # Saved searches
 
 
-def test_a_watch_lists_what_is_new_since_it_last_ran(coverage: Archive, home: Path, tmp_path: Path) -> None:
+def test_a_watch_lists_what_is_new_since_it_last_ran(explored: Archive, home: Path, tmp_path: Path) -> None:
     from search.explore.watches import Watch
 
-    added = coverage.watch_add(Watch("gas", "gas", date_from="2024"))
+    added = explored.watch_add(Watch("gas", "gas", date_from="2024"))
     assert added.total == 6 and added.new == ()
-    assert [run.new for run in coverage.watch_run("gas")] == [()]
+    assert [run.new for run in explored.watch_run("gas")] == [()]
 
     fresh = write(tmp_path / "in" / "fresh.txt", "Gas deal\n\nSerbia signed another gas deal on Friday in Belgrade.\n")
     old = write(tmp_path / "in" / "old.txt", "Old gas\n\nSerbia had gas talks long ago, in Belgrade.\n")
-    coverage.add([fresh], {"date": "2024-12-06", "outlet": "Danube Daily"})
-    coverage.add([old], {"date": "2019-05-01"})
-    assert [hit.doc_id for hit in coverage.watch_run("gas", dry_run=True)[0].new] == ["fresh.txt"]
-    run = coverage.watch_run("gas")[0]
+    explored.add([fresh], {"date": "2024-12-06", "outlet": "Danube Daily"})
+    explored.add([old], {"date": "2019-05-01"})
+    assert [hit.doc_id for hit in explored.watch_run("gas", dry_run=True)[0].new] == ["fresh.txt"]
+    run = explored.watch_run("gas")[0]
     assert [hit.doc_id for hit in run.new] == ["fresh.txt"] and run.total == 7 and run.since
-    assert coverage.watch_run("gas")[0].new == ()
+    assert explored.watch_run("gas")[0].new == ()
 
     write(home / "raw" / "fresh.txt", "Gas deal\n\nSerbia signed another gas deal on Friday, officials said.\n")
-    coverage.update()
-    assert [hit.doc_id for hit in coverage.watch_run("gas")[0].new] == ["fresh.txt"]
+    explored.update()
+    assert [hit.doc_id for hit in explored.watch_run("gas")[0].new] == ["fresh.txt"]
 
-    coverage.rebuild()
-    assert coverage.watch_run("gas")[0].new == ()
+    explored.rebuild()
+    assert explored.watch_run("gas")[0].new == ()
 
 
-def test_watch_commands(coverage: Archive, invoke: Invoke, tmp_path: Path) -> None:
+def test_watch_commands(explored: Archive, invoke: Invoke, tmp_path: Path) -> None:
     added = invoke("watch", "add", "danube", "gas", "--outlet", "Danube Daily")
     assert added.exit_code == 0
     assert added.stdout.startswith("Saved 'danube': gas --outlet 'Danube Daily'. 2 documents match now.")
@@ -255,7 +255,7 @@ def test_watch_commands(coverage: Archive, invoke: Invoke, tmp_path: Path) -> No
     assert missing.exit_code == 1 and missing.stderr == "Error: no saved search named 'danube'; saved: none yet\n"
 
 
-def test_a_damaged_watch_is_reported_not_lost(coverage: Archive, invoke: Invoke, home: Path) -> None:
+def test_a_damaged_watch_is_reported_not_lost(explored: Archive, invoke: Invoke, home: Path) -> None:
     invoke("watch", "add", "w", "gas")
     (home / "watches" / "w.json").write_text("{not json")
     result = invoke("watch", "run", "w")

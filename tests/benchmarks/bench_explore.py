@@ -1,9 +1,9 @@
-"""Coverage analysis at archive scale, against SQLite FTS5 where it can do the same.
+"""Exploring result sets at archive scale, against SQLite FTS5 where it can do the same.
 
 Not part of the test run. Uses the archive bench_scale.py makes (built if
 missing) and measures:
 
-  - what stories cost at index time: `stories.bands` against the analysis of
+  - what stories cost at index time: `shingles.bands` against the analysis of
     the same bodies, one core, and the `story` field's share of the index
   - exports of every hit of a common word through the CLI (`--format jsonl`,
     `csv`, `trec`): time and peak memory of the process; FTS5 writing the
@@ -11,7 +11,7 @@ missing) and measures:
   - warm timeline by month, split by outlet (FTS5: GROUP BY month, outlet),
     significant terms, --collapse, `story`, `watch run`: medians
 
-    python tests/benchmarks/bench_coverage.py --docs 100000 [--work /tmp/news-bench]
+    python tests/benchmarks/bench_explore.py --docs 100000 [--work /tmp/news-bench]
 """
 
 from __future__ import annotations
