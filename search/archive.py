@@ -16,7 +16,7 @@ import filecmp
 import json
 import os
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from itertools import islice
@@ -179,18 +179,21 @@ class Archive:
         date_from: str | Period | None = None,
         date_to: str | Period | None = None,
         outlets: Sequence[str] = (),
+        filters: Mapping[str, Sequence[str]] | None = None,
         sort: str = "relevance",
         limit: int = 10,
         collapse: bool = False,
         ranking: Ranking = DEFAULT_RANKING,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> SearchResults:
-        """Search with dates as people type them (`date_from="Feb 2021"`);
-        the options are those of `SearchRequest`."""
+        """Search with dates as people type them (`date_from="Feb 2021"`) and
+        facet filters by field (`filters={"language": ["sr"]}`); the options
+        are those of `SearchRequest`."""
         request = SearchRequest.build(
             text,
             date_from,
             date_to,
+            filters,
             outlets=tuple(outlets),
             sort=sort,
             limit=limit,

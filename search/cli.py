@@ -7,6 +7,7 @@ one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import errno
+import functools
 import gc
 import json
 import os
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 from .archive import HOME_VARIABLE, Archive
 from .errors import SearchError
+from .fields import FACETS, FIELDS, NAMES
 from .index.store import damaged_message, engine_failure
 from .query.request import DEFAULT_TIMEOUT, SORTS, SearchRequest
 from .render.explore import (
@@ -240,13 +242,24 @@ def _show_index_report(report: IndexReport, as_json: bool) -> None:
     _exit_for(report)
 
 
+def _metadata_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """An option for each field of `search.fields`; the command gets their values as one `metadata` mapping."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return command(*args, metadata={name: kwargs.pop(f"field_{name}") for name in NAMES}, **kwargs)
+
+    for field in reversed(FIELDS):
+        run = click.option(f"--{field.name}", f"field_{field.name}", help=field.help)(run)
+    return run
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--outlet", help="Outlet of the documents (written to their sidecars).")
 @click.option("--date", "date", help="Publication date, e.g. 2024-10-20.")
 @click.option("--title", help="Title of the document.")
-@click.option("--url", help="URL of the document.")
-@click.option("--author", help="Author of the document.")
+@_metadata_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 def add(
@@ -255,8 +268,7 @@ def add(
     outlet: str | None,
     date: str | None,
     title: str | None,
-    url: str | None,
-    author: str | None,
+    metadata: dict[str, str | None],
     as_json: bool,
 ) -> None:
     """Copy files (or the documents of a folder) into raw/ and index them.
@@ -267,8 +279,8 @@ def add(
     Example: search add ~/Downloads/tass-2024-10-20.html --outlet TASS
     """
     with _progress() as progress:
-        metadata = {"outlet": outlet, "date": date, "title": title, "url": url, "author": author}
-        report = _archive(ctx).add(list(paths), {k: v for k, v in metadata.items() if v}, progress)
+        given = {"outlet": outlet, "date": date, "title": title, **metadata}
+        report = _archive(ctx).add(list(paths), {k: v for k, v in given.items() if v}, progress)
     if as_json:
         _echo_json(add_report_json(report))
     else:
@@ -281,7 +293,13 @@ def add(
 
 
 def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The date and outlet options every command that searches takes."""
+    """The date, outlet and facet options every command that searches takes;
+    the command gets the facets' values as one `filters` mapping."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        return command(*args, filters={name: kwargs.pop(f"facet_{name}") for name in FACETS}, **kwargs)
+
     options = [
         click.option(
             "--from",
@@ -293,10 +311,20 @@ def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
             "--to", "date_to", type=DateBound(), help="Latest date, inclusive: --to 2021 means to the end of 2021."
         ),
         click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeat for several)."),
+        *(
+            click.option(
+                f"--{field.name}",
+                f"facet_{field.name}",
+                multiple=True,
+                help=f"Only this {field.name} (repeat for several).",
+            )
+            for field in FIELDS
+            if field.facet
+        ),
     ]
     for option in reversed(options):
-        command = option(command)
-    return command
+        run = option(run)
+    return run
 
 
 def _searching(ctx: click.Context) -> Archive:
@@ -340,6 +368,7 @@ def query(
     date_from: Period | None,
     date_to: Period | None,
     outlets: tuple[str, ...],
+    filters: dict[str, tuple[str, ...]],
     sort: str,
     limit: int | None,
     collapse: bool,
@@ -362,7 +391,7 @@ def query(
         "limit": limit or DEFAULT_LIMIT,
         "timeout": timeout,
     }
-    request = SearchRequest.build(" ".join(words), date_from, date_to, **options)
+    request = SearchRequest.build(" ".join(words), date_from, date_to, filters, **options)
     if explain:
         click.echo(archive.explain(request))
     elif form == "table":
@@ -471,6 +500,7 @@ def timeline(
     date_from: Period | None,
     date_to: Period | None,
     outlets: tuple[str, ...],
+    filters: dict[str, tuple[str, ...]],
     splits: tuple[str, ...],
     share: bool,
     as_json: bool,
@@ -484,7 +514,7 @@ def timeline(
     if len(units) > 1:
         raise click.UsageError(f"give one period with --by, not {' and '.join(units)}")
     text = " ".join(words)
-    request = SearchRequest.build(text, date_from, date_to, outlets=outlets)
+    request = SearchRequest.build(text, date_from, date_to, filters, outlets=outlets)
     found = _searching(ctx).timeline(request, units[0] if units else "auto", "outlet" in splits)
     if as_json:
         _echo_json(timeline_json(found, text))
@@ -505,6 +535,7 @@ def story(
     date_from: Period | None,
     date_to: Period | None,
     outlets: tuple[str, ...],
+    filters: dict[str, tuple[str, ...]],
     as_json: bool,
 ) -> None:
     """The documents that tell the same story as ID, in any outlet, oldest first:
@@ -512,7 +543,7 @@ def story(
 
     Example: search story 004_c9068389083bc5e7.txt
     """
-    request = SearchRequest.build("", date_from, date_to, outlets=outlets)
+    request = SearchRequest.build("", date_from, date_to, filters, outlets=outlets)
     members = _searching(ctx).story(doc_id, request)
     if as_json:
         _echo_json(story_json(doc_id, members))
@@ -532,6 +563,7 @@ def terms(
     date_from: Period | None,
     date_to: Period | None,
     outlets: tuple[str, ...],
+    filters: dict[str, tuple[str, ...]],
     limit: int,
     as_json: bool,
 ) -> None:
@@ -540,7 +572,7 @@ def terms(
     Example: search terms gas --from 2024
     """
     text = " ".join(words)
-    found = _searching(ctx).terms(SearchRequest.build(text, date_from, date_to, outlets=outlets), limit)
+    found = _searching(ctx).terms(SearchRequest.build(text, date_from, date_to, filters, outlets=outlets), limit)
     if as_json:
         _echo_json(terms_json(found, text))
     else:
@@ -571,6 +603,7 @@ def watch_add(
     date_from: Period | None,
     date_to: Period | None,
     outlets: tuple[str, ...],
+    filters: dict[str, tuple[str, ...]],
     as_json: bool,
 ) -> None:
     """Save the search WORDS as NAME; what it matches now counts as seen.
@@ -585,6 +618,7 @@ def watch_add(
         date_from.text if date_from else None,
         date_to.text if date_to else None,
         outlets,
+        tuple((name, values) for name, values in filters.items() if values),
     )
     run = _searching(ctx).watch_add(saved)
     if as_json:

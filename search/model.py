@@ -16,8 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from .fields import NO_METADATA, Metadata
+
 if TYPE_CHECKING:
     from .query.request import SearchRequest
+
+NO_VALUE = "(none)"
+"""The facet entry of the documents without a value."""
 
 
 class Sidecar(NamedTuple):
@@ -27,8 +32,8 @@ class Sidecar(NamedTuple):
     date: datetime | None = None
     date_text: str | None = None
     outlet: str | None = None
-    url: str | None = None
-    author: str | None = None
+    metadata: Metadata = NO_METADATA
+    """The fields of `search.fields` it gives."""
 
 
 class RawDocument(NamedTuple):
@@ -59,8 +64,8 @@ class PageMeta(NamedTuple):
     title: str | None = None
     date_text: str | None = None
     outlet: str | None = None
-    url: str | None = None
-    author: str | None = None
+    metadata: Metadata = NO_METADATA
+    """The fields of `search.fields` it declares."""
 
 
 class ParsedDocument(NamedTuple):
@@ -89,8 +94,8 @@ class Article(NamedTuple):
     date_text: str | None
     date_source: str
     outlet: str | None
-    url: str | None
-    author: str | None
+    metadata: Metadata
+    """Its values of the fields of `search.fields` (url, author, language …)."""
     removed: tuple[Removal, ...] = ()
     sha: str = ""
     stamp: str = ""
@@ -221,11 +226,12 @@ class Hit(NamedTuple):
     title: str | None
     date: str | None
     outlet: str | None
-    url: str | None
     score: float | None
     snippet: Snippet
     also: tuple[Also, ...] = ()
     """With `collapse`, the story's other matching documents, oldest first."""
+    metadata: Metadata = NO_METADATA
+    """The fields of `search.fields` shown with hits (`Field.in_hits`)."""
 
 
 class SearchResults(NamedTuple):
@@ -240,6 +246,9 @@ class SearchResults(NamedTuple):
     undated: int
     suggestion: str | None = None
     """The query with misspelt words corrected, when it found few documents."""
+    facets: dict[str, dict[str, int]] = {}
+    """Counts over every match for each facet of `search.fields`, by value
+    (most first), with NO_VALUE for the matches without one."""
 
 
 class StoredDocument(NamedTuple):
@@ -249,8 +258,7 @@ class StoredDocument(NamedTuple):
     date: str | None
     date_source: str
     outlet: str | None
-    url: str | None
-    author: str | None
+    metadata: Metadata = NO_METADATA
 
 
 class Statistics(NamedTuple):
@@ -264,6 +272,8 @@ class Statistics(NamedTuple):
     mostly_cut: dict[str, int]
     """The documents that lost more of their words to the cleaner than the
     percentage asked for, and the percentage each lost."""
+    facets: dict[str, dict[str, int]] = {}
+    """Documents by each value of each facet of `search.fields` (as in SearchResults)."""
 
 
 @dataclass(frozen=True)

@@ -60,8 +60,8 @@ def test_html_page_with_json_ld_and_open_graph() -> None:
     )
     assert article.date_source == "html-meta"
     assert article.outlet == "Steppe Post"
-    assert article.url == "https://www.steppepost.example/news/2022/oil-route"
-    assert article.author == "Aliya Nurpeisova"
+    assert article.metadata["url"] == "https://www.steppepost.example/news/2022/oil-route"
+    assert article.metadata["author"] == "Aliya Nurpeisova"
     paragraphs = article.body.split("\n\n")
     assert paragraphs[:2] == [
         "Kazakhstan is studying a route that would carry oil across the Caspian Sea, bypassing Russia, "

@@ -42,9 +42,13 @@ def test_query_json_contract(invoke: Invoke) -> None:
     assert data["query"] == "vucic" and data["total"] == 2
     assert [hit["id"] for hit in data["hits"]] == ["000_bb139807f14e536b.txt", "002_87ee450b78c6a74d.txt"]
     for hit in data["hits"]:
-        assert set(hit) == {"rank", "id", "title", "date", "outlet", "url", "score", "snippet"}
+        assert set(hit) == {"rank", "id", "title", "date", "outlet", "url", "language", "score", "snippet"}
     assert data["hits"][0]["date"] == "2020-09-10" and data["hits"][0]["url"] is None  # the day: one form for all
-    assert data["facets"] == {"outlet": {"Presidency of the Republic of Serbia": 2}, "year": {"2020": 2}}
+    assert data["facets"] == {
+        "outlet": {"Presidency of the Republic of Serbia": 2},
+        "year": {"2020": 2},
+        "language": {"en": 2},
+    }
 
 
 def test_query_options(invoke: Invoke) -> None:

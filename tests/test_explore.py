@@ -49,7 +49,7 @@ def test_every_format_carries_every_hit(explored: Archive, invoke: Invoke) -> No
 
     rows = list(csv.DictReader(io.StringIO(invoke("query", "serbia", "--format", "csv").stdout)))
     assert [row["id"] for row in rows] == [hit["id"] for hit in data["hits"]]
-    assert rows[0].keys() == {"rank", "id", "score", "date", "outlet", "title", "url", "snippet", "also_in"}
+    assert rows[0].keys() == {"rank", "id", "score", "date", "outlet", "title", "url", "language", "snippet", "also_in"}
     assert all("**serbia**" in row["snippet"].lower() for row in rows)
 
     trec = invoke("query", "serbia", "--format", "trec").stdout.splitlines()

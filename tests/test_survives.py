@@ -220,7 +220,7 @@ def test_exports_keep_one_record_a_hit_one_date_form_and_facets_that_add_up(empt
 def test_also_in_is_a_list_that_ids_with_spaces_survive(archive: Archive) -> None:
     assert next(csv.reader(io.StringIO(csv_row(["a", 'x "y"\nz', ""])))) == ["a", 'x "y"\nz', ""]
     also = (Also("a b.txt", "2024-03-02T09:00:00", None), Also("c,d.txt", None, "Danube Wire"))
-    hit = Hit(1, "x y.txt", None, "2024-03-01T10:15:00", None, None, 1.0, NO_SNIPPET, also)
+    hit = Hit(1, "x y.txt", None, "2024-03-01T10:15:00", None, 1.0, NO_SNIPPET, also)
     rows = list(csv.DictReader(export_lines(archive.search("putin"), [hit], "csv")))
     assert json.loads(rows[0]["also_in"]) == ["a b.txt", "c,d.txt"] and rows[0]["date"] == "2024-03-01"
 

@@ -24,6 +24,7 @@ from statistics import mean
 
 from ..engine import engine, load_aliases
 from ..errors import SourceError
+from ..fields import NO_METADATA
 from ..model import Article
 from ..query.request import SearchRequest
 from ..text.dates import parse_date
@@ -61,8 +62,7 @@ def _article(record: dict[str, object]) -> Article:
         date_text=date.text if date else None,
         date_source="sidecar" if date else "none",
         outlet=str(record["outlet"]) if record.get("outlet") else None,
-        url=None,
-        author=None,
+        metadata=NO_METADATA,
     )
 
 

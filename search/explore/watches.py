@@ -35,6 +35,8 @@ class Watch:
     date_from: str | None = None
     date_to: str | None = None
     outlets: tuple[str, ...] = ()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Facet filters, as `SearchRequest.filters`."""
     created: str = ""
     last_run: str | None = None
     generation: str | None = None
@@ -45,7 +47,13 @@ class Watch:
     def request(self, limit: int) -> SearchRequest:
         """The search, newest first."""
         return SearchRequest.build(
-            self.query, self.date_from, self.date_to, outlets=self.outlets, sort="newest", limit=limit
+            self.query,
+            self.date_from,
+            self.date_to,
+            dict(self.filters),
+            outlets=self.outlets,
+            sort="newest",
+            limit=limit,
         )
 
     def ran(self, generation: str, matched: int) -> Watch:
@@ -76,7 +84,8 @@ class Watches:
         path = self._path(name, ".json")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return Watch(**{**data, "outlets": tuple(data.get("outlets", ()))})
+            filters = tuple((name, tuple(values)) for name, values in data.get("filters", ()))
+            return Watch(**{**data, "outlets": tuple(data.get("outlets", ())), "filters": filters})
         except FileNotFoundError:
             known = ", ".join(w.stem for w in sorted(self.folder.glob("*.json"))) if self.folder.is_dir() else ""
             raise WatchError(f"no saved search named {name!r}; saved: {known or 'none yet'}") from None

@@ -25,6 +25,7 @@ import lxml.html
 from lxml import etree
 from lxml.html import HtmlElement
 
+from ..fields import FIELDS, ordered
 from ..model import Block, PageMeta
 from .rules import HtmlRules
 
@@ -92,9 +93,24 @@ def page_meta(tree: HtmlElement) -> PageMeta:
             ld.get("datePublished"), *(metas.get(k) for k in DATE_META), *tree.xpath("//time/@datetime")[:1]
         ),
         outlet=_first(metas.get("og:site_name"), _name(ld.get("publisher"))),
-        url=_first(*tree.xpath("//link[@rel='canonical']/@href")[:1], metas.get("og:url")),
-        author=_first(_name(ld.get("author")), metas.get("author"), metas.get("article:author")),
+        metadata=ordered({field.name: _declared(field.declared, tree, metas, ld) for field in FIELDS}),
     )
+
+
+def _declared(places: tuple[str, ...], tree: HtmlElement, metas: dict[str, str], ld: dict[str, Any]) -> str | None:
+    """The first value a page declares in one of `places` (`fields.Field.declared`)."""
+    return _first(*(_place(place, tree, metas, ld) for place in places))
+
+
+def _place(place: str, tree: HtmlElement, metas: dict[str, str], ld: dict[str, Any]) -> Any:
+    kind, _, name = place.partition(":")
+    if kind == "meta":
+        return metas.get(name)
+    if kind == "ld":
+        return _name(ld.get(name))
+    if kind == "link":
+        return next(iter(tree.xpath("//link[@rel=$rel]/@href", rel=name)), None)
+    return tree.get(name)
 
 
 def _meta_tags(tree: HtmlElement) -> dict[str, str]:
@@ -105,7 +121,7 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
     for tag in (head if head is not None else tree).iter("meta"):
         if tag.get("content") is None:
             continue
-        key = tag.get("property") or tag.get("name") or tag.get("itemprop")
+        key = tag.get("property") or tag.get("name") or tag.get("itemprop") or tag.get("http-equiv")
         if key:
             found.setdefault(key.lower(), tag.get("content").strip())
     return found

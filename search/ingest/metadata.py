@@ -7,8 +7,12 @@ What no source gives stays empty and is reported, never guessed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
+from importlib import import_module
 from urllib.parse import urlsplit
 
+from ..fields import FIELDS, ordered
 from ..model import Article, ParsedDocument
 from ..text.dates import Found, parse_date
 from .clean import Draft, short_title
@@ -22,7 +26,7 @@ def detect_outlet(parsed: ParsedDocument, rules: Rules) -> str | None:
     name, then the URL's bare domain, then fingerprints in the text."""
     if parsed.raw.sidecar.outlet:
         return parsed.raw.sidecar.outlet
-    host = _host(parsed.raw.sidecar.url or parsed.meta.url)
+    host = _host(parsed.raw.sidecar.metadata.get("url") or parsed.meta.metadata.get("url"))
     known = rules.outlet_for_domain(host) if host else None
     return (
         known
@@ -52,19 +56,40 @@ def publication_date(parsed: ParsedDocument, draft: Draft) -> tuple[Found | None
     return None, "none"
 
 
+def metadata(parsed: ParsedDocument, body: str) -> dict[str, str]:
+    """Each field of `search.fields`: the sidecar's value, else the page's;
+    a field with a `derive` function is made by it, from the sidecar's value
+    alone (the user's word, only normalised) or from the page's and the body."""
+    values = {}
+    for field in FIELDS:
+        given = parsed.raw.sidecar.metadata.get(field.name)
+        declared = given or parsed.meta.metadata.get(field.name)
+        if field.derive:
+            declared = _derived(field.derive)(declared, None if given else body) or given
+        values[field.name] = declared
+    return ordered(values)
+
+
+@cache
+def _derived(reference: str) -> Callable[[str | None, str | None], str | None]:
+    module, _, function = reference.partition(":")
+    made: Callable[[str | None, str | None], str | None] = getattr(import_module(module), function)
+    return made
+
+
 def build_article(parsed: ParsedDocument, outlet: str | None, draft: Draft) -> Article:
     raw, side = parsed.raw, parsed.raw.sidecar
     date, date_source = publication_date(parsed, draft)
+    body = "\n\n".join(line.text for line in draft.lines)
     return Article(
         doc_id=raw.doc_id,
         title=short_title(side.title or draft.title),
-        body="\n\n".join(line.text for line in draft.lines),
+        body=body,
         date=date.when if date else None,
         date_text=date.text if date else None,
         date_source=date_source,
         outlet=outlet,
-        url=side.url or parsed.meta.url,
-        author=side.author or parsed.meta.author,
+        metadata=metadata(parsed, body),
         removed=draft.removed,
         sha=raw.sha,
         stamp=raw.stamp,

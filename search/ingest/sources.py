@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import SourceError
+from ..fields import NAMES, ordered
 from ..model import RawDocument, Sidecar, Skipped
 from ..text.dates import parse_date
 
@@ -23,7 +24,7 @@ HTML_SUFFIXES = (".html", ".htm")
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 SIDECAR_SUFFIX = ".meta.json"
 NOT_A_DOCUMENT = "not a .txt, .md, .html or .htm file"
-SIDECAR_FIELDS = ("title", "date", "outlet", "url", "author")
+SIDECAR_FIELDS = ("title", "date", "outlet", *NAMES)
 BINARY_PROBE = 8192
 MAX_BYTES = 8 * 1024 * 1024
 """The most of one file that is read. A news article is rarely over 100 kB;
@@ -222,8 +223,7 @@ def parse_sidecar(data: bytes, name: str) -> Sidecar:
         date=date.when if date else None,
         date_text=date.text if date else None,
         outlet=values.get("outlet"),
-        url=values.get("url"),
-        author=values.get("author"),
+        metadata=ordered(values),
     )
 
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ArchiveError
+from ..fields import FIELDS
 from ..model import ExportReport, StoredDocument
 from ..text.analysis import TOKEN_PATTERN
 
@@ -39,7 +40,7 @@ def load_commands(index_name: str) -> list[str]:
 
 
 def mapping() -> dict[str, Any]:
-    """Index settings and mappings equivalent to schema.py's analysis."""
+    """Index settings and mappings equivalent to our analysis and fields."""
     news = {"type": "text", "analyzer": "news"}
     keyword = {"type": "keyword"}
     return {
@@ -65,8 +66,7 @@ def mapping() -> dict[str, Any]:
                 "title": news,
                 "body": news,
                 "outlet": {"type": "keyword", "fields": {"text": news}},
-                "author": news,
-                "url": keyword,
+                **{field.name: news if field.kind == "text" else keyword for field in FIELDS},
                 "date": {"type": "date", "format": "strict_date_optional_time"},
                 "date_source": keyword,
             }
@@ -96,8 +96,7 @@ def _bulk_lines(index_name: str, document: StoredDocument) -> str:
         "title": document.title,
         "body": document.body,
         "outlet": document.outlet,
-        "author": document.author,
-        "url": document.url,
+        **document.metadata,
         "date": document.date,
         "date_source": document.date_source,
     }

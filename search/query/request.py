@@ -10,16 +10,18 @@ apart from scoring, so they never change a ranking.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
 from ..errors import QueryError
+from ..fields import FACETS, NAMES
 from ..text.dates import Period, parse_period
 
 SORTS = ("relevance", "newest", "oldest")
 SEARCH_FIELDS = ("title", "body")
-QUERY_FIELDS = ("title", "body", "outlet", "author", "date", "year", "date_source", "url", "id")
+QUERY_FIELDS = ("title", "body", "outlet", *NAMES, "date", "year", "date_source", "id")
 _FIELD_PREFIX = re.compile(r'(?<![\w"])([A-Za-z_]\w*):(?=\S)')
 _QUOTED = re.compile(r'"[^"]*"')
 
@@ -57,6 +59,9 @@ class SearchRequest:
     start: datetime | None = None
     end: datetime | None = None
     outlets: tuple[str, ...] = ()
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Values each facet of `search.fields` must have (one of, for a field
+    given several): (("language", ("en", "sr")),)."""
     sort: str = "relevance"
     limit: int = 10
     collapse: bool = False
@@ -74,6 +79,9 @@ class SearchRequest:
             raise QueryError(f"unknown sort {self.sort!r}; use one of {', '.join(SORTS)}")
         if self.limit < 1:
             raise QueryError(f"the limit must be at least 1, not {self.limit}")
+        unknown = [name for name, _ in self.filters if name not in FACETS]
+        if unknown:
+            raise QueryError(f"no facet named {unknown[0]!r} to filter on; facets: {', '.join(FACETS)}")
         if self.start and self.end and self.start > self.end:
             raise QueryError(
                 f"the start date {self.start:%Y-%m-%d} is after the end date {self.end:%Y-%m-%d}; swap them"
@@ -85,12 +93,15 @@ class SearchRequest:
         text: str = "",
         date_from: str | Period | None = None,
         date_to: str | Period | None = None,
+        filters: Mapping[str, Iterable[str]] | None = None,
         **options: object,
     ) -> SearchRequest:
-        """A request from dates as people type them: `--from 2021` means 1 January 2021."""
+        """A request from dates as people type them (`--from 2021` means
+        1 January 2021), and facet filters as a mapping ({"language": ["sr"]})."""
         start = _period(date_from).start if date_from else None
         end = _period(date_to).end if date_to else None
-        return cls(text=text, start=start, end=end, **options)  # type: ignore[arg-type]
+        chosen = tuple((name, tuple(values)) for name, values in (filters or {}).items() if values)
+        return cls(text=text, start=start, end=end, filters=chosen, **options)  # type: ignore[arg-type]
 
 
 def _period(value: str | Period) -> Period:

@@ -188,6 +188,7 @@ def describe(watch: Watch) -> str:
     parts += [f"--from {watch.date_from}"] if watch.date_from else []
     parts += [f"--to {watch.date_to}"] if watch.date_to else []
     parts += [f"--outlet {outlet!r}" for outlet in watch.outlets]
+    parts += [f"--{name} {value!r}" for name, values in watch.filters for value in values]
     return " ".join(parts)
 
 
@@ -231,6 +232,7 @@ def watch_json(watch: Watch) -> dict[str, Any]:
         "from": watch.date_from,
         "to": watch.date_to,
         "outlets": list(watch.outlets),
+        "filters": {name: list(values) for name, values in watch.filters},
         "created": watch.created,
         "last_run": watch.last_run,
         "generation": watch.generation,

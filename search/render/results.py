@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ..fields import IN_HITS, NAMES, Metadata
 from ..model import Hit, SearchResults, Statistics, StoredDocument
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ def results_lines(results: SearchResults, mark: Mark = plain_mark) -> Iterator[s
         yield ""
         yield "By outlet: " + _facet_line(results.outlets, results.no_outlet, "no outlet")
         yield "By year:   " + _facet_line(dict(sorted(results.years.items())), results.undated, "undated")
+        for name, counts in results.facets.items():
+            yield f"By {name}: ".ljust(11) + (" · ".join(f"{value} {count}" for value, count in counts.items()) or "-")
 
 
 def hit_lines(hit: Hit, mark: Mark = plain_mark) -> Iterator[str]:
@@ -76,6 +79,7 @@ def results_json(results: SearchResults) -> dict[str, Any]:
         "facets": {
             "outlet": results.outlets | _none(NO_OUTLET, results.no_outlet),
             "year": dict(sorted(results.years.items())) | _none(UNDATED, results.undated),
+            **results.facets,
         },
         "suggestion": results.suggestion,
     }
@@ -97,13 +101,13 @@ def iso_day(iso: str | None) -> str | None:
 
 
 def hit_json(hit: Hit) -> dict[str, Any]:
-    data = {
+    data: dict[str, Any] = {
         "rank": hit.rank,
         "id": hit.doc_id,
         "title": hit.title,
         "date": iso_day(hit.date),
         "outlet": hit.outlet,
-        "url": hit.url,
+        **{name: hit.metadata.get(name) for name in IN_HITS},
         "score": hit.score,
         "snippet": hit.snippet.marked(),
     }
@@ -113,7 +117,7 @@ def hit_json(hit: Hit) -> dict[str, Any]:
 
 
 EXPORT_FORMATS = ("table", "json", "jsonl", "csv", "trec")
-CSV_COLUMNS = ("rank", "id", "score", "date", "outlet", "title", "url", "snippet", "also_in")
+CSV_COLUMNS = ("rank", "id", "score", "date", "outlet", "title", *IN_HITS, "snippet", "also_in")
 TREC_RUN = "news-search"
 
 
@@ -150,7 +154,8 @@ def _json_line(data: Any) -> str:
 def _csv_values(hit: Hit) -> tuple[Any, ...]:
     also = _json_line([a.doc_id for a in hit.also]) if hit.also else ""  # ids may hold spaces and commas
     day = iso_day(hit.date)
-    return (hit.rank, hit.doc_id, hit.score, day, hit.outlet, hit.title, hit.url, hit.snippet.marked(), also)
+    shown = (hit.metadata.get(name) for name in IN_HITS)
+    return (hit.rank, hit.doc_id, hit.score, day, hit.outlet, hit.title, *shown, hit.snippet.marked(), also)
 
 
 def csv_row(values: Iterable[Any]) -> str:
@@ -166,20 +171,22 @@ def _trec_id(doc_id: str) -> str:
 
 
 def _metadata_lines(
-    title: str | None, date: str | None, date_source: str, outlet: str | None, url: str | None, author: str | None
+    title: str | None, date: str | None, date_source: str, outlet: str | None, metadata: Metadata
 ) -> Iterator[str]:
     yield f"title:  {title or '(not found)'}"
     yield f"date:   {date or '(not found)'}" + (f"  [from {date_source}]" if date else "")
     yield f"outlet: {outlet or '(not found)'}"
-    yield f"url:    {url or '(none)'}"
-    if author:
-        yield f"author: {author}"
+    for name in NAMES:
+        yield f"{name + ':':<7} {metadata.get(name) or '(none)'}"
+
+
+def _metadata_json(metadata: Metadata) -> dict[str, str | None]:
+    """Every field of `search.fields`, null where the document has no value."""
+    return {name: metadata.get(name) for name in NAMES}
 
 
 def article_lines(article: Article, removed: bool = False) -> Iterator[str]:
-    yield from _metadata_lines(
-        article.title, article.date_text, article.date_source, article.outlet, article.url, article.author
-    )
+    yield from _metadata_lines(article.title, article.date_text, article.date_source, article.outlet, article.metadata)
     yield ""
     yield article.body
     if removed:
@@ -195,8 +202,7 @@ def article_json(article: Article) -> dict[str, Any]:
         "date": article.date_text,
         "date_source": article.date_source,
         "outlet": article.outlet,
-        "url": article.url,
-        "author": article.author,
+        **_metadata_json(article.metadata),
         "body": article.body,
         "removed": [item.text for item in article.removed],
         "removed_by": [{"class": item.why, "text": item.text} for item in article.removed],
@@ -205,7 +211,7 @@ def article_json(article: Article) -> dict[str, Any]:
 
 def document_lines(doc: StoredDocument) -> Iterator[str]:
     yield f"id:     {doc.doc_id}"
-    yield from _metadata_lines(doc.title, doc.date, doc.date_source, doc.outlet, doc.url, doc.author)
+    yield from _metadata_lines(doc.title, doc.date, doc.date_source, doc.outlet, doc.metadata)
     yield ""
     yield doc.body
 
@@ -217,8 +223,7 @@ def document_json(doc: StoredDocument) -> dict[str, Any]:
         "date": doc.date,
         "date_source": doc.date_source,
         "outlet": doc.outlet,
-        "url": doc.url,
-        "author": doc.author,
+        **_metadata_json(doc.metadata),
         "body": doc.body,
     }
 
@@ -229,15 +234,13 @@ def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
     yield f"index size: {index_bytes / 1_048_576:.1f} MB"
     yield ""
     yield "By outlet:"
-    for name, count in stats.outlets.items():
-        yield f"  {count:>6}  {name}"
-    if stats.no_outlet:
-        yield f"  {len(stats.no_outlet):>6}  (no outlet)"
+    yield from _count_lines(stats.outlets | _none(NO_OUTLET, len(stats.no_outlet)))
     yield "By year:"
-    for year, count in stats.years.items():
-        yield f"  {count:>6}  {year}"
+    yield from _count_lines(stats.years | _none(UNDATED, len(stats.undated)))
+    for name, counts in stats.facets.items():
+        yield f"By {name}:"
+        yield from _count_lines(counts)
     if stats.undated:
-        yield f"  {len(stats.undated):>6}  (undated)"
         yield ""
         yield "Undated (add a sidecar with a date, see docs/rules.md):"
         yield from (f"  {doc_id}" for doc_id in stats.undated)
@@ -245,6 +248,10 @@ def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
         yield ""
         yield "Mostly cut (see why with `search clean FILE --removed`):"
         yield from (f"  {percent:>3} % cut  {doc_id}" for doc_id, percent in stats.mostly_cut.items())
+
+
+def _count_lines(counts: dict[str, int]) -> Iterator[str]:
+    return (f"  {count:>6}  {value}" for value, count in counts.items())
 
 
 def stats_json(stats: Statistics, index_bytes: int) -> dict[str, Any]:
@@ -257,6 +264,7 @@ def stats_json(stats: Statistics, index_bytes: int) -> dict[str, Any]:
         "undated": list(stats.undated),
         "no_outlet": list(stats.no_outlet),
         "mostly_cut": stats.mostly_cut,
+        "facets": stats.facets,
         "index_bytes": index_bytes,
     }
 

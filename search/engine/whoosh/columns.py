@@ -221,6 +221,7 @@ class Columns:
     def __init__(self, reader: IndexReader) -> None:
         self.reader = reader
         self._lengths: dict[str, list[int]] = {}
+        self._facet_codes: dict[str, tuple[bytes | array[int], list[bytes]]] = {}
         self._ranges = 0
 
     @cached_property
@@ -329,3 +330,9 @@ class Columns:
     def facets(self, documents: Collection[int]) -> tuple[Counter[bytes], Counter[bytes]]:
         """How many of `documents` each outlet and each year has."""
         return facet_counts(*self._outlet_codes, documents), facet_counts(*self._year_codes, documents)
+
+    def facet(self, name: str, documents: Collection[int]) -> Counter[bytes]:
+        """How many of `documents` each value of a facet of `search.fields` has."""
+        if name not in self._facet_codes:
+            self._facet_codes[name] = facet_codes(self.reader, name)
+        return facet_counts(*self._facet_codes[name], documents)

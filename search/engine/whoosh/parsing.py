@@ -119,6 +119,16 @@ def outlet_filter(request: SearchRequest, known_outlets: list[str]) -> Q.Query |
     return Q.Or([Q.Term("outlet_key", _known_outlet(name, known_outlets)) for name in request.outlets])
 
 
+def facet_filter(name: str, values: tuple[str, ...], known: list[str]) -> Q.Query:
+    """The documents with one of `values` of a facet of `search.fields`, its case ignored."""
+    by_key = {value.casefold(): value for value in known}
+    missing = [value for value in values if value.casefold() not in by_key]
+    if missing:
+        listing = "; ".join(sorted(known)) or "none yet"
+        raise QueryError(f"no {name} {missing[0]!r} in the index; {name} values: {listing}")
+    return Q.Or([Q.Term(name, by_key[value.casefold()]) for value in values])
+
+
 def _known_outlet(name: str, known: list[str]) -> str:
     key = outlet_key(name)
     if key not in {outlet_key(k) for k in known}:
@@ -136,4 +146,5 @@ def explain(request: SearchRequest, known_outlets: list[str], aliases: Aliases |
         limits.append(f"date from {request.start or 'the first'} to {request.end or 'the last'}")
     if request.outlets:
         limits.append("outlet " + " or ".join(repr(outlet) for outlet in request.outlets))
+    limits.extend(f"{name} " + " or ".join(map(repr, values)) for name, values in request.filters)
     return f"query: {query}\nfilter: {'; '.join(limits) or 'none'}\nsort: {request.sort}"

@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
 from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
-from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 
+from ...fields import FIELDS, Field
 from ...text.analysis import WORD, Analysis
 from .startup import english_stemmer
 
 if TYPE_CHECKING:
     from ...model import Article
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 class NewsAnalyzer(Analyzer):  # type: ignore[misc]
@@ -102,7 +103,7 @@ def analysis(variants: bool = True) -> Analysis:
     return (_INDEXED if variants else _QUERIED).analysis
 
 
-TEXT_FIELDS = ("title", "body", "outlet", "author")
+TEXT_FIELDS = ("title", "body", "outlet", *(field.name for field in FIELDS if field.kind == "text"))
 COUNTS = {"title": "title_counts", "body": "body_counts"}
 """Fields whose postings are also kept without positions, and their twins.
 Word queries are scored from the twin, phrases from the field: Whoosh
@@ -140,8 +141,7 @@ def build_schema() -> Schema:
         outlet=TEXT(analyzer=text),
         outlet_name=ID(stored=True, sortable=FACET),
         outlet_key=ID,
-        author=TEXT(analyzer=text, stored=True),
-        url=ID(stored=True),
+        **{field.name: _field(field, text) for field in FIELDS},
         date=DATETIME(sortable=True),
         date_text=STORED,
         dated=COLUMN(NumericColumn("B")),
@@ -153,6 +153,14 @@ def build_schema() -> Schema:
         lines=KEYWORD(stored=True),
         story=KEYWORD,
     )
+
+
+def _field(field: Field, analyzer: NewsAnalyzer) -> FieldType:
+    """How a field of `search.fields` is indexed: its words (text), or its
+    value whole (a facet's with a column, read whole to count it)."""
+    if field.kind == "text":
+        return TEXT(analyzer=analyzer, stored=True)
+    return ID(stored=True, sortable=FACET if field.facet else False)
 
 
 def _counts(analyzer: NewsAnalyzer) -> TEXT:
@@ -193,11 +201,7 @@ def to_fields(article: Article) -> dict[str, Any]:
         fields |= {"outlet": article.outlet, "outlet_name": article.outlet, "outlet_key": outlet_key(article.outlet)}
     if article.date:
         fields |= {"date": article.date, "date_text": article.date_text, "year": str(article.date.year)}
-    if article.url:
-        fields["url"] = article.url
-    if article.author:
-        fields["author"] = article.author
-    return fields
+    return fields | dict(article.metadata)
 
 
 _INDEXED, _QUERIED = news_analyzer(), news_analyzer(variants=False)

@@ -24,14 +24,15 @@ from whoosh.util.times import long_to_datetime
 
 from ...deadline import NO_DEADLINE, Deadline
 from ...errors import QueryError, UnknownDocument
-from ...model import NO_SNIPPET, Also, Hit, SearchResults, Statistics, StoredDocument
+from ...fields import FACETS, IN_HITS, ordered
+from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, SearchResults, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
 from ...text.names import Aliases
 from ...text.snippets import MAX_ANALYZED, snippet
 from ...text.spelling import edit_distance
 from .columns import Columns, column_reader
-from .parsing import outlet_filter, parse_text
+from .parsing import facet_filter, outlet_filter, parse_text
 from .schema import column_text
 from .scores import Scores, scores
 
@@ -115,7 +116,8 @@ def search(
     years, undated = _counts(by_year)
     total = len(found)
     suggestion = suggest(searcher, request.text, deadline) if total < FEW_HITS and not request.bag_of_words else None
-    results = SearchResults(request, total, (), outlets, years, no_outlet, undated, suggestion)
+    facets = {name: _with_none(columns.facet(name, found)) for name in FACETS}
+    results = SearchResults(request, total, (), outlets, years, no_outlet, undated, suggestion, facets)
     ordered: Iterable[tuple[int, float]] = _ordered(found, request.sort, ranked, columns)
     if only is not None:
         ordered = (item for item in ordered if item[0] in only)
@@ -145,7 +147,7 @@ def _collect(
     deadline.check("scoring")
     for start, end in ranges:
         found = {docnum: found[docnum] for docnum in columns.dated_among(found, start, end)}
-    if not (request.start or request.end or request.outlets):
+    if not (request.start or request.end or request.outlets or request.filters):
         return found, query
     return {docnum: found[docnum] for docnum in allowed(searcher, request, columns, found)}, query
 
@@ -258,13 +260,19 @@ def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
 
 
 def allowed(searcher: Searcher, request: SearchRequest, columns: Columns, documents: Collection[int]) -> list[int]:
-    """Those of `documents` the request's dates and outlets allow."""
+    """Those of `documents` the request's dates, outlets and facet filters allow."""
     kept = columns.dated_among(documents, request.start, request.end) if request.start or request.end else documents
-    outlets = outlet_filter(request, known_outlets(searcher)) if request.outlets else None
-    if outlets is None:
-        return list(kept)
-    chosen = set(searcher.docs_for_query(outlets))
-    return [docnum for docnum in kept if docnum in chosen]
+    filters = [facet_filter(name, values, known_values(searcher, name)) for name, values in request.filters]
+    if request.outlets:
+        filters.append(outlet_filter(request, known_outlets(searcher)))
+    for chosen in (set(searcher.docs_for_query(query)) for query in filters):
+        kept = [docnum for docnum in kept if docnum in chosen]
+    return list(kept)
+
+
+def known_values(searcher: Searcher, name: str) -> list[str]:
+    """The values of a facet of `search.fields` the index holds."""
+    return [column_text(value) for value in searcher.lexicon(name)]
 
 
 FEW_HITS = 3
@@ -386,11 +394,17 @@ def _hit(
         title=fields.get("title") or None,
         date=fields.get("date_text"),
         outlet=fields.get("outlet_name"),
-        url=fields.get("url"),
         score=round(score, 4) if score is not None else None,
         snippet=snippet(fields.get("body", ""), terms, analysis) if analysis else NO_SNIPPET,
         also=also,
+        metadata={name: fields[name] for name in IN_HITS if name in fields},
     )
+
+
+def _with_none(groups: dict[Any, int]) -> dict[str, int]:
+    """Named counts, most first, and NO_VALUE's count of documents without a value."""
+    named, missing = _counts(groups)
+    return named | ({NO_VALUE: missing} if missing else {})
 
 
 def _counts(groups: dict[Any, int]) -> tuple[dict[str, int], int]:
@@ -422,8 +436,7 @@ def stored(fields: dict[str, Any]) -> StoredDocument:
         date=fields.get("date_text"),
         date_source=fields.get("date_source", "none"),
         outlet=fields.get("outlet_name"),
-        url=fields.get("url"),
-        author=fields.get("author"),
+        metadata=ordered(fields),
     )
 
 
@@ -449,4 +462,5 @@ def statistics(searcher: Searcher, mostly_cut: int) -> Statistics:
         undated=tuple(sorted(column_text(ids[n]) for n in live if not dated[n])),
         no_outlet=tuple(sorted(column_text(ids[n]) for n in live if not outlets[n])),
         mostly_cut=dict(sorted((column_text(ids[n]), cut[n]) for n in live if cut[n] > mostly_cut)),
+        facets={name: _with_none(Columns(reader).facet(name, live)) for name in FACETS},
     )
