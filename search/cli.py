@@ -9,11 +9,11 @@ from __future__ import annotations
 import errno
 import functools
 import gc
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,17 +31,24 @@ from .query.request import DEFAULT_TIMEOUT, SORTS, SearchRequest
 from .render.explore import (
     story_json,
     story_lines,
+    story_rows,
     terms_json,
     terms_lines,
-    timeline_csv,
+    terms_rows,
     timeline_json,
     timeline_lines,
+    timeline_rows,
+    watch_added_json,
     watch_added_lines,
     watch_json,
+    watch_list_json,
     watch_list_lines,
+    watch_removed_lines,
     watch_run_json,
     watch_run_lines,
+    watch_run_rows,
 )
+from .render.output import FORMATS, REPORT_FORMATS, Output, formatted, record
 from .render.results import (
     EXPORT_FORMATS,
     Mark,
@@ -56,6 +63,7 @@ from .render.results import (
     export_lines,
     filed_json,
     filed_lines,
+    hit_rows,
     index_report_json,
     index_report_lines,
     index_warning_lines,
@@ -66,6 +74,7 @@ from .render.results import (
     results_lines,
     stats_json,
     stats_lines,
+    stats_rows,
 )
 from .text.dates import UNITS, Period, parse_period
 
@@ -155,8 +164,32 @@ def _echo_lines(lines: Iterable[str], err: bool = False) -> None:
         click.echo(line, err=err)
 
 
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+def _output(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The output options of a command that prints: `--format` (FORMATS,
+    or those given) and `--json`, its synonym, as one `form` argument."""
+    chosen = formats or FORMATS
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def run(*args: Any, as_json: bool, **kwargs: Any) -> Any:
+            return command(*args, **(kwargs | ({"form": "json"} if as_json else {})))
+
+        shown = ", ".join(chosen[1:-1]) + f" or {chosen[-1]}"
+        run = click.option("--json", "as_json", is_flag=True, help="The same as --format json.")(run)
+        return click.option(
+            "--format",
+            "form",
+            type=click.Choice(chosen),
+            default="table",
+            show_default=True,
+            help=f"table for people; {shown} for programs.",
+        )(run)
+
+    return decorate
+
+
+def _emit(output: Output, form: str) -> None:
+    _echo_lines(formatted(output, form))
 
 
 @contextmanager
@@ -187,18 +220,15 @@ def _exit_for(report: IndexReport | None) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--removed", is_flag=True, help="Also list what was removed, with the class of boilerplate.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
-def clean(ctx: click.Context, file: Path, removed: bool, as_json: bool) -> None:
+def clean(ctx: click.Context, file: Path, removed: bool, form: str) -> None:
     """Show what the cleaner keeps of FILE and the metadata it finds; writes nothing.
 
     Example: search clean raw/004_c9068389083bc5e7.txt --removed
     """
     article = _archive(ctx).clean(file)
-    if as_json:
-        _echo_json(article_json(article))
-    else:
-        _echo_lines(article_lines(article, removed))
+    _emit(record(partial(article_lines, article, removed), partial(article_json, article)), form)
 
 
 _WORKERS = click.option(
@@ -209,35 +239,32 @@ _WORKERS = click.option(
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_output(*REPORT_FORMATS)
 @_WORKERS
 @click.pass_context
-def index(ctx: click.Context, as_json: bool, workers: int | None) -> None:
+def index(ctx: click.Context, form: str, workers: int | None) -> None:
     """Update the index from raw/: add new files, re-index changed ones, drop deleted ones.
 
     Exits 1 when a document could not be read (the others are indexed).
     """
     with _progress() as progress:
         report = _archive(ctx).update(progress, workers)
-    _show_index_report(report, as_json)
+    _show_index_report(report, form)
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_output(*REPORT_FORMATS)
 @_WORKERS
 @click.pass_context
-def rebuild(ctx: click.Context, as_json: bool, workers: int | None) -> None:
+def rebuild(ctx: click.Context, form: str, workers: int | None) -> None:
     """Build the index anew from raw/; the old one is replaced only when the new one is complete."""
     with _progress() as progress:
         report = _archive(ctx).rebuild(progress, workers)
-    _show_index_report(report, as_json)
+    _show_index_report(report, form)
 
 
-def _show_index_report(report: IndexReport, as_json: bool) -> None:
-    if as_json:
-        _echo_json(index_report_json(report))
-    else:
-        _echo_lines(index_report_lines(report))
+def _show_index_report(report: IndexReport, form: str) -> None:
+    _emit(Output(partial(index_report_lines, report), partial(index_report_json, report)), form)
     _echo_lines(index_warning_lines(report), err=True)
     _exit_for(report)
 
@@ -260,7 +287,7 @@ def _metadata_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--date", "date", help="Publication date, e.g. 2024-10-20.")
 @click.option("--title", help="Title of the document.")
 @_metadata_options
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@_output(*REPORT_FORMATS)
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -269,7 +296,7 @@ def add(
     date: str | None,
     title: str | None,
     metadata: dict[str, str | None],
-    as_json: bool,
+    form: str,
 ) -> None:
     """Copy files (or the documents of a folder) into raw/ and index them.
 
@@ -281,10 +308,7 @@ def add(
     with _progress() as progress:
         given = {"outlet": outlet, "date": date, "title": title, **metadata}
         report = _archive(ctx).add(list(paths), {k: v for k, v in given.items() if v}, progress)
-    if as_json:
-        _echo_json(add_report_json(report))
-    else:
-        _echo_lines(add_report_lines(report))
+    _emit(Output(partial(add_report_lines, report), partial(add_report_json, report)), form)
     if report.index:
         _echo_lines(index_warning_lines(report.index), err=True)
     if report.refused:
@@ -344,15 +368,7 @@ def _searching(ctx: click.Context) -> Archive:
     "--limit", type=click.IntRange(min=1), help="Hits to show [default: 10 in a table, every hit in the other formats]."
 )
 @click.option("--collapse", is_flag=True, help="One hit per story; its copies in other outlets listed under it.")
-@click.option(
-    "--format",
-    "form",
-    type=click.Choice(EXPORT_FORMATS),
-    default="table",
-    show_default=True,
-    help="table for people; json, jsonl, csv or trec (a run file) to export every hit.",
-)
-@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@_output(*EXPORT_FORMATS)
 @click.option("--explain", is_flag=True, help="Show the query Whoosh runs instead of running it.")
 @click.option(
     "--timeout",
@@ -373,17 +389,16 @@ def query(
     limit: int | None,
     collapse: bool,
     form: str,
-    as_json: bool,
     explain: bool,
     timeout: float,
 ) -> None:
     """Search the archive. Words are ANDed; the query language has OR, NOT,
-    "phrases", title:word, outlet:word and wildcards (vuč*).
+    "phrases", title:word, outlet:word and wildcards (vuč*). In a format
+    other than table, every hit is written (trec: a run file).
 
     Example: search query putin gas --from 2021 --sort newest
     """
     archive = _searching(ctx)
-    form = "json" if as_json else form
     options = {
         "outlets": outlets,
         "sort": sort,
@@ -413,47 +428,40 @@ def _marker() -> Mark:
 @cli.command("similar")
 @click.argument("doc_id", metavar="ID")
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="Documents to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
-def similar_command(ctx: click.Context, doc_id: str, limit: int, as_json: bool) -> None:
+def similar_command(ctx: click.Context, doc_id: str, limit: int, form: str) -> None:
     """Documents most like the document ID (more like this), itself excluded.
 
     Example: search similar 000_bb139807f14e536b.txt --limit 3
     """
     results = _archive(ctx).similar(doc_id, limit)
-    if as_json:
-        _echo_json(results_json(results))
-    else:
-        _echo_lines(results_lines(results, _marker()))
+    tables = partial(results_lines, results, _marker()), partial(results_json, results)
+    _emit(Output(*tables, partial(hit_rows, results)), form)
 
 
 @cli.command()
 @click.argument("doc_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
-def show(ctx: click.Context, doc_id: str, as_json: bool) -> None:
+def show(ctx: click.Context, doc_id: str, form: str) -> None:
     """Print a cleaned document with its metadata.
 
     Example: search show 004_c9068389083bc5e7.txt
     """
     doc = _archive(ctx).document(doc_id)
-    if as_json:
-        _echo_json(document_json(doc))
-    else:
-        _echo_lines(document_lines(doc))
+    _emit(record(partial(document_lines, doc), partial(document_json, doc)), form)
 
 
 @cli.command()
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
-def stats(ctx: click.Context, as_json: bool) -> None:
+def stats(ctx: click.Context, form: str) -> None:
     """Documents by outlet and by year, the date span, the undated documents."""
     archive = _archive(ctx)
     statistics, size = archive.statistics(), archive.index_size()
-    if as_json:
-        _echo_json(stats_json(statistics, size))
-    else:
-        _echo_lines(stats_lines(statistics, size))
+    tables = partial(stats_lines, statistics, size), partial(stats_json, statistics, size)
+    _emit(Output(*tables, partial(stats_rows, statistics)), form)
 
 
 @cli.command()
@@ -491,8 +499,8 @@ def export(ctx: click.Context, folder: Path, form: str, index_name: str) -> None
     help="Periods of a day, week, month or year (auto: at most 60 of the finest); outlet: split each period by outlet.",
 )
 @click.option("--share", is_flag=True, help="Each count as a share of all the archive (or the outlet) published then.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@click.option("--csv", "as_csv", is_flag=True, help="Print CSV: a row per period (and outlet).")
+@_output()
+@click.option("--csv", "as_csv", is_flag=True, help="The same as --format csv: a row per period (and outlet).")
 @click.pass_context
 def timeline(
     ctx: click.Context,
@@ -503,7 +511,7 @@ def timeline(
     filters: dict[str, tuple[str, ...]],
     splits: tuple[str, ...],
     share: bool,
-    as_json: bool,
+    form: str,
     as_csv: bool,
 ) -> None:
     """Matching documents over time, as a bar chart: one row per period, empty ones too.
@@ -516,18 +524,14 @@ def timeline(
     text = " ".join(words)
     request = SearchRequest.build(text, date_from, date_to, filters, outlets=outlets)
     found = _searching(ctx).timeline(request, units[0] if units else "auto", "outlet" in splits)
-    if as_json:
-        _echo_json(timeline_json(found, text))
-    elif as_csv:
-        _echo_lines(timeline_csv(found))
-    else:
-        _echo_lines(timeline_lines(found, text, share))
+    output = Output(partial(timeline_lines, found, text, share), partial(timeline_json, found, text))
+    _emit(output._replace(rows=partial(timeline_rows, found)), "csv" if as_csv else form)
 
 
 @cli.command()
 @click.argument("doc_id", metavar="ID")
 @_filters
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
 def story(
     ctx: click.Context,
@@ -536,7 +540,7 @@ def story(
     date_to: Period | None,
     outlets: tuple[str, ...],
     filters: dict[str, tuple[str, ...]],
-    as_json: bool,
+    form: str,
 ) -> None:
     """The documents that tell the same story as ID, in any outlet, oldest first:
     who published first, who re-ran it, how much later.
@@ -545,17 +549,15 @@ def story(
     """
     request = SearchRequest.build("", date_from, date_to, filters, outlets=outlets)
     members = _searching(ctx).story(doc_id, request)
-    if as_json:
-        _echo_json(story_json(doc_id, members))
-    else:
-        _echo_lines(story_lines(doc_id, members))
+    tables = partial(story_lines, doc_id, members), partial(story_json, doc_id, members)
+    _emit(Output(*tables, partial(story_rows, members)), form)
 
 
 @cli.command()
 @click.argument("words", nargs=-1)
 @_filters
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Terms and names to show.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
 def terms(
     ctx: click.Context,
@@ -565,7 +567,7 @@ def terms(
     outlets: tuple[str, ...],
     filters: dict[str, tuple[str, ...]],
     limit: int,
-    as_json: bool,
+    form: str,
 ) -> None:
     """The names and words that set the matches apart from the whole archive.
 
@@ -573,10 +575,7 @@ def terms(
     """
     text = " ".join(words)
     found = _searching(ctx).terms(SearchRequest.build(text, date_from, date_to, filters, outlets=outlets), limit)
-    if as_json:
-        _echo_json(terms_json(found, text))
-    else:
-        _echo_lines(terms_lines(found, text))
+    _emit(Output(partial(terms_lines, found, text), partial(terms_json, found, text), partial(terms_rows, found)), form)
 
 
 @cli.group(invoke_without_command=True)
@@ -587,14 +586,14 @@ def watch(ctx: click.Context) -> None:
     Alone, lists them (as `search watch list`).
     """
     if ctx.invoked_subcommand is None:
-        ctx.invoke(watch_list, as_json=False)
+        ctx.invoke(watch_list, form="table")
 
 
 @watch.command("add")
 @click.argument("name")
 @click.argument("words", nargs=-1)
 @_filters
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
 def watch_add(
     ctx: click.Context,
@@ -604,7 +603,7 @@ def watch_add(
     date_to: Period | None,
     outlets: tuple[str, ...],
     filters: dict[str, tuple[str, ...]],
-    as_json: bool,
+    form: str,
 ) -> None:
     """Save the search WORDS as NAME; what it matches now counts as seen.
 
@@ -621,49 +620,39 @@ def watch_add(
         tuple((name, values) for name, values in filters.items() if values),
     )
     run = _searching(ctx).watch_add(saved)
-    if as_json:
-        _echo_json(watch_json(run.watch) | {"total": run.total})
-    else:
-        _echo_lines(watch_added_lines(run))
+    _emit(record(partial(watch_added_lines, run), partial(watch_added_json, run)), form)
 
 
 @watch.command("run")
 @click.argument("name", required=False)
 @click.option("--dry-run", is_flag=True, help="Show what is new without marking it as seen.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
-def watch_run(ctx: click.Context, name: str | None, dry_run: bool, as_json: bool) -> None:
+def watch_run(ctx: click.Context, name: str | None, dry_run: bool, form: str) -> None:
     """List what each saved search (or NAME) finds that was added or changed since it last ran."""
     runs = _searching(ctx).watch_run(name, dry_run)
-    if as_json:
-        _echo_json(watch_run_json(runs))
-    else:
-        _echo_lines(watch_run_lines(runs, _marker()))
+    tables = partial(watch_run_lines, runs, _marker()), partial(watch_run_json, runs)
+    _emit(Output(*tables, partial(watch_run_rows, runs)), form)
 
 
 @watch.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output()
 @click.pass_context
-def watch_list(ctx: click.Context, as_json: bool) -> None:
+def watch_list(ctx: click.Context, form: str) -> None:
     """The saved searches, with when each last ran."""
     watches = _archive(ctx).watches.all()
-    if as_json:
-        _echo_json([watch_json(w) for w in watches])
-    else:
-        _echo_lines(watch_list_lines(watches))
+    every = partial(watch_list_json, watches)
+    _emit(Output(partial(watch_list_lines, watches), every, every), form)
 
 
 @watch.command("remove")
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print the removed search as JSON.")
+@_output()
 @click.pass_context
-def watch_remove(ctx: click.Context, name: str, as_json: bool) -> None:
+def watch_remove(ctx: click.Context, name: str, form: str) -> None:
     """Forget the saved search NAME."""
     removed = _archive(ctx).watches.remove(name)
-    if as_json:
-        _echo_json(watch_json(removed))
-    else:
-        click.echo(f"Removed the saved search {removed.name!r}.")
+    _emit(record(partial(watch_removed_lines, removed), partial(watch_json, removed)), form)
 
 
 @cli.command("eval-clean")
@@ -674,9 +663,9 @@ def watch_remove(ctx: click.Context, name: str, as_json: bool) -> None:
     type=click.Path(path_type=Path),
     help='Also the word recall of articles in this JSON-lines file ({"id", "title", "text"}), filed as text files.',
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@_output(*REPORT_FORMATS)
 @click.pass_context
-def eval_clean(ctx: click.Context, folder: Path, details: bool, filed: Path | None, as_json: bool) -> None:
+def eval_clean(ctx: click.Context, folder: Path, details: bool, filed: Path | None, form: str) -> None:
     """Score the cleaner against gold article text in FOLDER (pages/<id>.html
     and gold.json), with the archive's rules: the HTML path, and the page's
     text as a text file of each shape (a block a line, hard-wrapped at 72
@@ -689,11 +678,15 @@ def eval_clean(ctx: click.Context, folder: Path, details: bool, filed: Path | No
     rules = _archive(ctx).rules
     evaluation = evaluate_cleaner(folder, rules, trafilatura_reference())
     filed_score = evaluate_filed(filed, rules) if filed else None
-    if as_json:
-        _echo_json(evaluation_json(evaluation, details) | ({"filed": filed_json(filed_score)} if filed_score else {}))
-    else:
-        _echo_lines(evaluation_lines(evaluation, details))
-        _echo_lines(filed_lines(filed_score) if filed_score else ())
+
+    def lines() -> Iterator[str]:
+        yield from evaluation_lines(evaluation, details)
+        yield from filed_lines(filed_score) if filed_score else ()
+
+    def document() -> dict[str, Any]:
+        return evaluation_json(evaluation, details) | ({"filed": filed_json(filed_score)} if filed_score else {})
+
+    _emit(Output(lines, document), form)
 
 
 @cli.command("eval")
@@ -701,8 +694,8 @@ def eval_clean(ctx: click.Context, folder: Path, details: bool, filed: Path | No
 @click.option("--queries", type=click.Path(path_type=Path), required=True, help="Queries, id<TAB>text.")
 @click.option("--qrels", type=click.Path(path_type=Path), required=True, help="Judgements, TREC qrels.")
 @click.option("--run", "run_file", type=click.Path(path_type=Path), help="Also write the ranking as a TREC run file.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def evaluate(docs: Path, queries: Path, qrels: Path, run_file: Path | None, as_json: bool) -> None:
+@_output(*REPORT_FORMATS)
+def evaluate(docs: Path, queries: Path, qrels: Path, run_file: Path | None, form: str) -> None:
     """Measure ranking quality on a test collection: nDCG@10, MAP, Recall@100, MRR.
 
     The documents go into a temporary index with the product's own analysis
@@ -718,10 +711,7 @@ def evaluate(docs: Path, queries: Path, qrels: Path, run_file: Path | None, as_j
     if run_file:
         write_run(run, run_file)
     scores = score(run, judgements)
-    if as_json:
-        _echo_json(relevance_json(scores))
-    else:
-        _echo_lines(relevance_lines(scores))
+    _emit(Output(partial(relevance_lines, scores), partial(relevance_json, scores)), form)
 
 
 def main() -> None:

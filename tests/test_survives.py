@@ -22,7 +22,8 @@ from search.errors import QueryTimeout
 from search.ingest.clean import TITLE_MAX_CHARS
 from search.model import NO_SNIPPET, Also, Hit
 from search.query.request import MAX_WORD_LENGTH, MAX_WORDS
-from search.render.results import csv_row, export_lines
+from search.render.output import csv_row
+from search.render.results import export_lines
 
 from .conftest import SAMPLES, write
 from .test_cli import one_line_error

@@ -4,10 +4,10 @@ terms, saved searches. Pure functions, as in render.py."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from .results import Mark, csv_row, day, hit_json, hit_lines, plain_mark
+from .results import Mark, day, hit_json, hit_lines, plain_mark
 
 if TYPE_CHECKING:
     from ..explore.watches import Watch, WatchRun
@@ -88,18 +88,24 @@ def timeline_json(timeline: Timeline, query: str) -> dict[str, Any]:
     }
 
 
-def timeline_csv(timeline: Timeline) -> Iterator[str]:
-    """A row per period (and outlet, when split); undated matches in a last row."""
-    yield csv_row(("period", "start", "outlet", "count", "published", "share"))
+def timeline_rows(timeline: Timeline) -> Iterator[dict[str, Any]]:
+    """A record per period (and outlet, when split); undated matches in a last one."""
     for period in timeline.periods:
         if not timeline.outlets:
-            yield csv_row((period.label, period.start, "", period.count, period.published, f"{period.share:.6f}"))
+            yield _timeline_row(period.label, period.start, None, period.count, period.published, period.share)
         for outlet in timeline.outlets:
             count, published = period.outlets.get(outlet, 0), period.published_by_outlet.get(outlet, 0)
-            share = f"{period.outlet_share(outlet):.6f}"
-            yield csv_row((period.label, period.start, outlet or "", count, published, share))
+            yield _timeline_row(period.label, period.start, outlet, count, published, period.outlet_share(outlet))
     if timeline.undated:
-        yield csv_row(("undated", "", "", timeline.undated, "", ""))
+        yield _timeline_row("undated", None, None, timeline.undated, None, None)
+
+
+def _timeline_row(
+    label: str, start: date | None, outlet: str | None, count: int, published: int | None, share: float | None
+) -> dict[str, Any]:
+    when = start.isoformat() if start else None
+    shown = round(share, 6) if share is not None else None
+    return {"period": label, "start": when, "outlet": outlet, "count": count, "published": published, "share": shown}
 
 
 def story_lines(doc_id: str, members: list[Member]) -> Iterator[str]:
@@ -134,21 +140,23 @@ def _lag(first: str, when: str | None) -> str:
 
 
 def story_json(doc_id: str, members: list[Member]) -> dict[str, Any]:
+    return {"id": doc_id, "documents": story_rows(members)}
+
+
+def story_rows(members: list[Member]) -> list[dict[str, Any]]:
+    """A record per document of the story, oldest first, with how much later it came."""
     dates = [m.date for m in members if m.date]
-    return {
-        "id": doc_id,
-        "documents": [
-            {
-                "id": m.doc_id,
-                "date": m.date,
-                "outlet": m.outlet,
-                "title": m.title,
-                "similarity": m.similarity,
-                "lag": _lag(dates[0], m.date) if dates else None,
-            }
-            for m in members
-        ],
-    }
+    return [
+        {
+            "id": m.doc_id,
+            "date": m.date,
+            "outlet": m.outlet,
+            "title": m.title,
+            "similarity": m.similarity,
+            "lag": _lag(dates[0], m.date) if dates else None,
+        }
+        for m in members
+    ]
 
 
 def terms_lines(found: Characterisation, query: str) -> Iterator[str]:
@@ -169,17 +177,24 @@ def _term_row(row: Significant) -> str:
 
 
 def terms_json(found: Characterisation, query: str) -> dict[str, Any]:
-    def rows(found_rows: tuple[Significant, ...]) -> list[dict[str, Any]]:
-        return [{"text": r.text, "in_matches": r.sample, "in_archive": r.archive, "score": r.score} for r in found_rows]
-
     return {
         "query": query,
         "total": found.total,
         "sample": found.sample,
         "documents": found.documents,
-        "names": rows(found.names),
-        "terms": rows(found.terms),
+        "names": [_significant(row) for row in found.names],
+        "terms": [_significant(row) for row in found.terms],
     }
+
+
+def terms_rows(found: Characterisation) -> Iterator[dict[str, Any]]:
+    """A record per name, then per term, each with its kind."""
+    for kind, rows in (("name", found.names), ("term", found.terms)):
+        yield from ({"kind": kind, **_significant(row)} for row in rows)
+
+
+def _significant(row: Significant) -> dict[str, Any]:
+    return {"text": row.text, "in_matches": row.sample, "in_archive": row.archive, "score": row.score}
 
 
 def describe(watch: Watch) -> str:
@@ -215,6 +230,23 @@ def watch_run_json(runs: list[WatchRun]) -> list[dict[str, Any]]:
         {"name": r.watch.name, "since": r.since, "total": r.total, "new": [hit_json(hit) for hit in r.new]}
         for r in runs
     ]
+
+
+def watch_added_json(run: WatchRun) -> dict[str, Any]:
+    return watch_json(run.watch) | {"total": run.total}
+
+
+def watch_removed_lines(watch: Watch) -> Iterator[str]:
+    yield f"Removed the saved search {watch.name!r}."
+
+
+def watch_list_json(watches: list[Watch]) -> list[dict[str, Any]]:
+    return [watch_json(watch) for watch in watches]
+
+
+def watch_run_rows(runs: list[WatchRun]) -> Iterator[dict[str, Any]]:
+    """A record per new document, with the saved search that found it."""
+    return ({"watch": run.watch.name, **hit_json(hit)} for run in runs for hit in run.new)
 
 
 def watch_list_lines(watches: list[Watch]) -> Iterator[str]:

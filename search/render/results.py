@@ -6,15 +6,13 @@ decides how a matched word looks (bold on a terminal, **word** elsewhere).
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..fields import IN_HITS, NAMES, Metadata
 from ..model import Hit, SearchResults, Statistics, StoredDocument
+from .output import csv_row, json_line
 
 if TYPE_CHECKING:
     from ..evaluate.cleaner import CleanEvaluation, FiledEvaluation, Score
@@ -116,6 +114,10 @@ def hit_json(hit: Hit) -> dict[str, Any]:
     return data
 
 
+def hit_rows(results: SearchResults) -> Iterator[dict[str, Any]]:
+    return (hit_json(hit) for hit in results.hits)
+
+
 EXPORT_FORMATS = ("table", "json", "jsonl", "csv", "trec")
 CSV_COLUMNS = ("rank", "id", "score", "date", "outlet", "title", *IN_HITS, "snippet", "also_in")
 TREC_RUN = "news-search"
@@ -126,7 +128,7 @@ def export_lines(results: SearchResults, hits: Iterable[Hit], form: str, topic: 
     json (one document: the counts, then the hits), jsonl (a hit a line),
     csv (a header, then a hit a row) or trec (a run file, `topic` as the query id)."""
     if form == "jsonl":
-        yield from (_json_line(hit_json(hit)) for hit in hits)
+        yield from (json_line(hit_json(hit)) for hit in hits)
     elif form == "csv":
         yield csv_row(CSV_COLUMNS)
         yield from (csv_row(_csv_values(hit)) for hit in hits)
@@ -141,28 +143,17 @@ def export_lines(results: SearchResults, hits: Iterable[Hit], form: str, topic: 
 def _json_document(results: SearchResults, hits: Iterable[Hit]) -> Iterator[str]:
     head = results_json(results)
     del head["hits"]
-    yield _json_line(head)[:-1] + ', "hits": ['
+    yield json_line(head)[:-1] + ', "hits": ['
     for n, hit in enumerate(hits):
-        yield ("  " if n == 0 else ", ") + _json_line(hit_json(hit))
+        yield ("  " if n == 0 else ", ") + json_line(hit_json(hit))
     yield "]}"
 
 
-def _json_line(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False)
-
-
 def _csv_values(hit: Hit) -> tuple[Any, ...]:
-    also = _json_line([a.doc_id for a in hit.also]) if hit.also else ""  # ids may hold spaces and commas
+    also = json_line([a.doc_id for a in hit.also]) if hit.also else ""  # ids may hold spaces and commas
     day = iso_day(hit.date)
     shown = (hit.metadata.get(name) for name in IN_HITS)
     return (hit.rank, hit.doc_id, hit.score, day, hit.outlet, hit.title, *shown, hit.snippet.marked(), also)
-
-
-def csv_row(values: Iterable[Any]) -> str:
-    """One CSV record; a value with a line break is quoted, so the record may span lines."""
-    line = io.StringIO()
-    csv.writer(line, lineterminator="\n").writerow(["" if v is None else v for v in values])
-    return line.getvalue()[:-1]
 
 
 def _trec_id(doc_id: str) -> str:
@@ -248,6 +239,17 @@ def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
         yield ""
         yield "Mostly cut (see why with `search clean FILE --removed`):"
         yield from (f"  {percent:>3} % cut  {doc_id}" for doc_id, percent in stats.mostly_cut.items())
+
+
+def stats_rows(stats: Statistics) -> Iterator[dict[str, Any]]:
+    """A record per value of each facet: outlet, year and those of `search.fields`."""
+    facets = {
+        "outlet": stats.outlets | _none(NO_OUTLET, len(stats.no_outlet)),
+        "year": stats.years | _none(UNDATED, len(stats.undated)),
+        **stats.facets,
+    }
+    for facet, counts in facets.items():
+        yield from ({"facet": facet, "value": value, "documents": count} for value, count in counts.items())
 
 
 def _count_lines(counts: dict[str, int]) -> Iterator[str]:
