@@ -1,5 +1,5 @@
-"""Coverage views as text, JSON and CSV: timelines, stories, significant
-terms, saved searches. Pure functions, as in render.py."""
+"""Explorations of a result set as text and JSON: timelines, stories, significant
+terms, saved searches. Pure functions, as in results.py."""
 
 from __future__ import annotations
 

@@ -112,7 +112,7 @@ def _bag_of_words(request: SearchRequest) -> Q.Query:
 def outlet_filter(request: SearchRequest, known_outlets: list[str]) -> Q.Query | None:
     """The documents of the request's outlets; None when it names none.
 
-    (Its dates are a filter on the date column: searcher.py.)
+    (Its dates are a filter on the date column: searching.py.)
     """
     if not request.outlets:
         return None
