@@ -8,9 +8,10 @@ with raw/) -> `engine` (the search engine behind one protocol; Whoosh) ->
 records that cross stages. `Archive` ties them together.
 """
 
+from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .archive import Archive
+from .archive import AddReport, Archive
 from .errors import (
     ArchiveError,
     IndexFailed,
@@ -23,41 +24,40 @@ from .errors import (
     SourceError,
     UnknownDocument,
 )
-from .model import (
-    AddReport,
-    Article,
-    Bucket,
-    Characterisation,
-    ExportReport,
-    Hit,
-    IndexReport,
-    Member,
-    SearchResults,
-    Significant,
-    Skipped,
-    Statistics,
-    StoredDocument,
-    Timeline,
-)
+from .model import Also, Article, Hit, Member, SearchResults, Skipped, Snippet, Statistics, StoredDocument
 from .query.request import Ranking, SearchRequest
 from .text.dates import Period
 
 if TYPE_CHECKING:
+    from .explore.terms import Characterisation, Significant
+    from .explore.timeline import Bucket, Timeline
     from .explore.watches import Watch, WatchRun
+    from .index.report import IndexReport
+    from .interop.opensearch import ExportReport
+
+_LATER = {
+    "Bucket": "explore.timeline",
+    "Characterisation": "explore.terms",
+    "ExportReport": "interop.opensearch",
+    "IndexReport": "index.report",
+    "Significant": "explore.terms",
+    "Timeline": "explore.timeline",
+    "Watch": "explore.watches",
+    "WatchRun": "explore.watches",
+}
+"""Records made by one stage alone, kept beside it and imported when first
+asked for: a query in a new process need not load them."""
 
 
 def __getattr__(name: str) -> Any:
-    """Saved searches' records, imported when first asked for: a query in a
-    new process need not load the module that makes them (and hashlib)."""
-    if name in ("Watch", "WatchRun"):
-        from .explore import watches
-
-        return getattr(watches, name)
+    if name in _LATER:
+        return getattr(import_module(f".{_LATER[name]}", __name__), name)
     raise AttributeError(f"module 'search' has no attribute {name!r}")
 
 
 __all__ = [
     "AddReport",
+    "Also",
     "Archive",
     "ArchiveError",
     "Article",
@@ -80,6 +80,7 @@ __all__ = [
     "SearchResults",
     "Significant",
     "Skipped",
+    "Snippet",
     "SourceError",
     "Statistics",
     "StoredDocument",

@@ -17,7 +17,7 @@ import json
 import os
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
@@ -26,18 +26,32 @@ from typing import TYPE_CHECKING
 from .errors import ArchiveError, SourceError
 from .files import copy_whole
 from .index.store import ALIAS_CACHE, IndexStore
-from .model import AddReport, Hit, SearchResults, Statistics, StoredDocument
+from .model import Hit, SearchResults, Skipped, Statistics, StoredDocument
 from .query.request import DEFAULT_RANKING, DEFAULT_TIMEOUT, Ranking, SearchRequest
 from .text.dates import Period
 from .text.names import Aliases
 
 if TYPE_CHECKING:
     from .engine import Reader
+    from .explore.terms import Characterisation
+    from .explore.timeline import Timeline
     from .explore.watches import Watch, Watches, WatchRun
+    from .index.report import IndexReport, Progress
     from .ingest.rules import Rules
-    from .model import Article, Characterisation, ExportReport, IndexReport, Member, Progress, Timeline
+    from .interop.opensearch import ExportReport
+    from .model import Article, Member
 
 HOME_VARIABLE = "NEWS_SEARCH_HOME"
+
+
+@dataclass
+class AddReport:
+    """What `add` copied into `raw/`, what was there already, what it refused."""
+
+    copied: list[str] = field(default_factory=list)
+    already_there: list[str] = field(default_factory=list)
+    refused: list[Skipped] = field(default_factory=list)
+    index: IndexReport | None = None
 
 
 class Archive:
@@ -113,7 +127,6 @@ class Archive:
     ) -> AddReport:
         """Copy files (or a folder's documents) into raw/, note their metadata, index them."""
         from .ingest.sources import NOT_A_DOCUMENT, is_document_name, parse_sidecar, write_sidecar
-        from .model import Skipped
 
         metadata = {k: v for k, v in (metadata or {}).items() if v}
         if metadata:
@@ -154,8 +167,6 @@ class Archive:
             report.already_there.append(doc_id)
             return target
         if target.exists():
-            from .model import Skipped
-
             report.refused.append(
                 Skipped(str(source), f"raw/{doc_id} exists with other content; rename the file to add it")
             )

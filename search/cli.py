@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 if TYPE_CHECKING:
-    from .model import IndexReport, Progress
+    from .index.report import IndexReport, Progress
 
 from .archive import HOME_VARIABLE, Archive
 from .errors import SearchError
@@ -369,7 +369,7 @@ def _searching(ctx: click.Context) -> Archive:
 )
 @click.option("--collapse", is_flag=True, help="One hit per story; its copies in other outlets listed under it.")
 @_output(*EXPORT_FORMATS)
-@click.option("--explain", is_flag=True, help="Show the query Whoosh runs instead of running it.")
+@click.option("--explain", is_flag=True, help="Show the query the engine runs instead of running it.")
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),

@@ -2,18 +2,17 @@
 what the library returns.
 
 raw file -> RawDocument -> ParsedDocument -> Article -> index -> SearchResults
-(Hit, Snippet), StoredDocument, Statistics, Member, Timeline, Characterisation.
-They know nothing of the search engine. Most are named tuples (immutable, so that a stage can only hand data forward,
-and cheap to define: a frozen dataclass costs several times more to create
-in every process).
+(Hit, Snippet), StoredDocument, Statistics, Member. They know nothing of the
+search engine. A record one stage alone makes (an IndexReport, a Timeline)
+is defined beside it, so that a query does not load it. They are named
+tuples: immutable, so that a stage can only hand data forward, and cheap to
+define (a dataclass costs several times more, in every new process).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from .fields import NO_METADATA, Metadata
@@ -135,68 +134,6 @@ class Skipped(NamedTuple):
     failed: bool = True
 
 
-Progress = Callable[[int, int], None]
-"""Called with (steps done, steps in all): in a build each file is read, then written."""
-
-
-@dataclass
-class IndexReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    removed: list[str] = field(default_factory=list)
-    recleaned: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    skipped: list[Skipped] = field(default_factory=list)
-    undated: list[str] = field(default_factory=list)
-    no_outlet: list[str] = field(default_factory=list)
-    truncated: list[str] = field(default_factory=list)
-    mostly_cut: list[str] = field(default_factory=list)
-    """Documents that lost more than half their words to the cleaner (`Article.mostly_cut`)."""
-    repaired: list[str] = field(default_factory=list)
-    """Documents read as UTF-8 with bad bytes replaced."""
-    documents: int = 0
-    rules_changed: bool = False
-    rebuilt: bool = False
-    unreadable: str | None = None
-    """Why the index there was could not be read, when it was built again for that."""
-
-    def note(self, article: Article) -> None:
-        """Note what the user may want to correct about a written article."""
-        if article.date is None:
-            self.undated.append(article.doc_id)
-        if article.outlet is None:
-            self.no_outlet.append(article.doc_id)
-        if article.truncated:
-            self.truncated.append(article.doc_id)
-        if article.mostly_cut():
-            self.mostly_cut.append(article.doc_id)
-        if "replaced" in article.encoding:
-            self.repaired.append(article.doc_id)
-
-    def merge(self, other: IndexReport) -> None:
-        """Add the documents of a report on another part of the same build."""
-        for name in ("added", "skipped", "undated", "no_outlet", "truncated", "mostly_cut", "repaired"):
-            getattr(self, name).extend(getattr(other, name))
-
-
-@dataclass
-class AddReport:
-    """What `add` copied into `raw/`, what was there already, what it refused."""
-
-    copied: list[str] = field(default_factory=list)
-    already_there: list[str] = field(default_factory=list)
-    refused: list[Skipped] = field(default_factory=list)
-    index: IndexReport | None = None
-
-
-@dataclass
-class ExportReport:
-    """What an export wrote: how many documents, in which files."""
-
-    documents: int = 0
-    files: list[str] = field(default_factory=list)
-
-
 # What a search returns.
 
 
@@ -276,8 +213,7 @@ class Statistics(NamedTuple):
     """Documents by each value of each facet of `search.fields` (as in SearchResults)."""
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     """A document of a story, as the story listing shows it."""
 
     doc_id: str
@@ -286,64 +222,3 @@ class Member:
     outlet: str | None
     similarity: float
     """Overlap with the document the story was asked for (1 for itself)."""
-
-
-# What the explorations of a result set return.
-
-
-@dataclass(frozen=True)
-class Bucket:
-    """One period of a timeline and its counts (a date histogram's bucket,
-    as Elasticsearch calls it; `dates.Period` is a span of dates a user typed)."""
-
-    start: date
-    label: str
-    count: int
-    """Matching documents."""
-    published: int
-    """Documents of the archive (of the outlets matching, split by outlet) in the period."""
-    outlets: dict[str | None, int]
-    """Matching documents by outlet (None: no outlet), when split by outlet."""
-    published_by_outlet: dict[str | None, int]
-
-    @property
-    def share(self) -> float:
-        return self.count / self.published if self.published else 0.0
-
-    def outlet_share(self, outlet: str | None) -> float:
-        published = self.published_by_outlet.get(outlet, 0)
-        return self.outlets.get(outlet, 0) / published if published else 0.0
-
-
-@dataclass(frozen=True)
-class Timeline:
-    unit: str
-    by_outlet: bool
-    periods: tuple[Bucket, ...]
-    outlets: tuple[str | None, ...]
-    """The outlets with matches, most first, when split by outlet."""
-    total: int
-    undated: int
-
-
-@dataclass(frozen=True)
-class Significant:
-    text: str
-    """The term as the sample writes it most often."""
-    sample: int
-    """Sampled documents holding it."""
-    archive: int
-    """Documents of the archive holding it."""
-    score: float
-
-
-@dataclass(frozen=True)
-class Characterisation:
-    total: int
-    """Documents the request matches."""
-    sample: int
-    """Documents read: the best-ranked matches."""
-    documents: int
-    """Documents in the archive."""
-    terms: tuple[Significant, ...]
-    names: tuple[Significant, ...]

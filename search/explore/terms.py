@@ -17,10 +17,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from ..engine import Reader, Sample
-from ..model import Characterisation, Significant
 from ..text.analysis import TOKEN_PATTERN, Analysis
 
 SAMPLE = 200
@@ -32,6 +31,27 @@ NAME_CANDIDATES = 20
 
 _WORD = re.compile(TOKEN_PATTERN)
 K = TypeVar("K", str, tuple[str, ...])
+
+
+class Significant(NamedTuple):
+    text: str
+    """The term as the sample writes it most often."""
+    sample: int
+    """Sampled documents holding it."""
+    archive: int
+    """Documents of the archive holding it."""
+    score: float
+
+
+class Characterisation(NamedTuple):
+    total: int
+    """Documents the request matches."""
+    sample: int
+    """Documents read: the best-ranked matches."""
+    documents: int
+    """Documents in the archive."""
+    terms: tuple[Significant, ...]
+    names: tuple[Significant, ...]
 
 
 def characterise(reader: Reader, sample: Sample, limit: int = 20) -> Characterisation:

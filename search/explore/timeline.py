@@ -9,16 +9,51 @@ kept, so a silence shows as a gap, and undated matches are counted apart.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ..engine import Published
 from ..errors import QueryError
-from ..model import Bucket, Timeline
 from ..text.dates import UNITS
 
 MAX_AUTO_PERIODS = 60
 """`auto` picks the finest unit that gives at most this many periods."""
 NO_OUTLET = None
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One period of a timeline and its counts (a date histogram's bucket,
+    as Elasticsearch calls it; `dates.Period` is a span of dates a user typed)."""
+
+    start: date
+    label: str
+    count: int
+    """Matching documents."""
+    published: int
+    """Documents of the archive (of the outlets matching, split by outlet) in the period."""
+    outlets: dict[str | None, int]
+    """Matching documents by outlet (None: no outlet), when split by outlet."""
+    published_by_outlet: dict[str | None, int]
+
+    @property
+    def share(self) -> float:
+        return self.count / self.published if self.published else 0.0
+
+    def outlet_share(self, outlet: str | None) -> float:
+        published = self.published_by_outlet.get(outlet, 0)
+        return self.outlets.get(outlet, 0) / published if published else 0.0
+
+
+class Timeline(NamedTuple):
+    unit: str
+    by_outlet: bool
+    periods: tuple[Bucket, ...]
+    outlets: tuple[str | None, ...]
+    """The outlets with matches, most first, when split by outlet."""
+    total: int
+    undated: int
 
 
 def start_of(day: date, unit: str) -> date:

@@ -42,7 +42,8 @@ from ..errors import IndexFailed, SourceError
 from ..ingest.pipeline import Prepared, finish, prepare
 from ..ingest.rules import Rules
 from ..ingest.sources import SourceFile
-from ..model import IndexReport, Progress, Skipped
+from ..model import Skipped
+from .report import IndexReport, Progress
 
 CHUNK = 200
 """Documents per spool file: the unit of work of the read pass."""

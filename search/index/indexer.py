@@ -22,7 +22,8 @@ from ..engine import Known, Reader, Writer, engine
 from ..errors import IndexFailed, SchemaMismatch, SourceError
 from ..ingest.rules import Rules
 from ..ingest.sources import SourceFile, scan, source_files
-from ..model import Article, IndexReport, Progress, Skipped
+from ..model import Article, Skipped
+from .report import IndexReport, Progress
 from .store import IndexStore, damaged_message, engine_failure
 
 # The parsers and cleaners are imported when a document is to be read, not to check an unchanged archive.

@@ -4,7 +4,7 @@
 folder of its own, with the schema version and the digest of the rules it was
 cleaned with. A rebuild writes a new generation beside the live one and
 switches the manifest only when it is complete, so a crash leaves the old one.
-`index/aliases.json` keeps the alias table analysed (names.read_aliases).
+`index/aliases.json` keeps the alias table analysed (text.names.read_aliases).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ MIN_LETTERS = 0.1
 """The share of a text's letters a script must make to tell its language."""
 
 _WORD = re.compile(r"\w+")
+_LETTER = re.compile(r"[^\W\d_]")
 _CODE = re.compile(r"[a-z]{2,3}")
 
 
@@ -66,13 +67,16 @@ def detect(text: str) -> str | None:
     few words of any (a short note, figures, a language not listed)."""
     profiles = _profiles()
     sample = text[: READ_WORDS * 12]
-    letters = sum(1 for char in sample if char.isalpha())
-    for name, script in profiles.letters:
-        if letters and len(script.findall(sample)) >= MIN_LETTERS * letters:
-            return name
-    words = [word.lower() for word in islice((m.group() for m in _WORD.finditer(sample)), READ_WORDS)]
-    counts = Counter({name: sum(1 for word in words if word in listed) for name, listed in profiles.words.items()})
-    best = counts.most_common(1)
+    if not sample.isascii():  # every script listed is outside ASCII
+        letters = len(_LETTER.findall(sample))
+        for name, script in profiles.letters:
+            if len(script.findall(sample)) >= MIN_LETTERS * letters:
+                return name
+    counts = Counter(word.lower() for word in islice((m.group() for m in _WORD.finditer(sample)), READ_WORDS))
+    scores = Counter(
+        {name: sum(counts[word] for word in listed & counts.keys()) for name, listed in profiles.words.items()}
+    )
+    best = scores.most_common(1)
     return best[0][0] if best and best[0][1] >= MIN_WORDS else None
 
 

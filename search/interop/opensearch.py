@@ -17,17 +17,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from ..errors import ArchiveError
 from ..fields import FIELDS
-from ..model import ExportReport, StoredDocument
+from ..model import StoredDocument
 from ..text.analysis import TOKEN_PATTERN
 
 BULK_DOCUMENTS = 5000
 """Documents per bulk file: a few MB, the size bulk requests do best at."""
+
+
+@dataclass
+class ExportReport:
+    """What an export wrote: how many documents, in which files."""
+
+    documents: int = 0
+    files: list[str] = field(default_factory=list)
 
 
 def load_commands(index_name: str) -> list[str]:

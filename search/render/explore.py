@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Any
 from .results import Mark, day, hit_json, hit_lines, plain_mark
 
 if TYPE_CHECKING:
+    from ..explore.terms import Characterisation, Significant
+    from ..explore.timeline import Bucket, Timeline
     from ..explore.watches import Watch, WatchRun
-    from ..model import Bucket, Characterisation, Member, Significant, Timeline
+    from ..model import Member
 
 BAR_WIDTH = 40
 OUTLET_WIDTH = 24

@@ -15,9 +15,11 @@ from ..model import Hit, SearchResults, Statistics, StoredDocument
 from .output import csv_row, json_line
 
 if TYPE_CHECKING:
+    from ..archive import AddReport
     from ..evaluate.cleaner import CleanEvaluation, FiledEvaluation, Score
     from ..evaluate.ranking import RelevanceScores
-    from ..model import AddReport, Article, IndexReport
+    from ..index.report import IndexReport
+    from ..model import Article
 
 Mark = Callable[[str], str]
 

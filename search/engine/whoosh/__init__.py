@@ -11,19 +11,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .startup import import_whoosh
 
 import_whoosh()
 
-from whoosh.writing import SegmentWriter  # noqa: E402
-
-from ...model import Article  # noqa: E402
 from ...text.analysis import Analysis  # noqa: E402
 from . import storage  # noqa: E402
 from .reader import WhooshReader  # noqa: E402
 from .schema import SCHEMA_VERSION, analysis, to_fields  # noqa: E402
-from .writing import open_writer  # noqa: E402
+
+if TYPE_CHECKING:
+    from whoosh.writing import SegmentWriter
+
+    from ...model import Article
 
 
 class WhooshWriter:
@@ -58,6 +60,8 @@ class WhooshEngine:
 
     @contextmanager
     def writer(self, folder: Path, memory_mb: int | None = None) -> Iterator[WhooshWriter]:
+        from .writing import open_writer  # a query does not write
+
         options = {} if memory_mb is None else {"limitmb": memory_mb}
         with open_writer(storage.open_index(folder), **options) as writer:
             yield WhooshWriter(writer)
