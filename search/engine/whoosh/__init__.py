@@ -38,14 +38,17 @@ class WhooshWriter:
         self._writer.add_document(**to_fields(article))
 
     def delete(self, doc_ids: Iterable[str]) -> None:
-        """By document number, looked up in the writer's own reader of the
-        index: Whoosh's delete_by_term opens a reader of every segment for
-        each document."""
-        reader = self._writer.reader()
-        for doc_id in doc_ids:
-            if ("id", doc_id) in reader:
-                for docnum in reader.postings("id", doc_id).all_ids():
-                    self._writer.delete_document(docnum)
+        """By document number, looked up in one reader of the index the
+        writer writes: Whoosh's delete_by_term opens a reader of every
+        segment for each document."""
+        chosen = list(doc_ids)
+        if not chosen:
+            return
+        with self._writer.reader() as reader:
+            for doc_id in chosen:
+                if ("id", doc_id) in reader:
+                    for docnum in reader.postings("id", doc_id).all_ids():
+                        self._writer.delete_document(docnum)
 
 
 class WhooshEngine:
