@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from .errors import ArchiveError, SourceError
 from .files import copy_whole
 from .index.store import ALIAS_CACHE, IndexStore
-from .model import Hit, SearchResults, Skipped, Statistics, StoredDocument
+from .model import Hit, SearchResults, Skipped, Snippet, Statistics, StoredDocument
 from .query.request import DEFAULT_RANKING, DEFAULT_TIMEOUT, Ranking, SearchRequest
 from .text.dates import Period
 from .text.names import Aliases
@@ -317,6 +317,10 @@ class Archive:
 
     def document(self, doc_id: str) -> StoredDocument:
         return self._reading().document(doc_id)
+
+    def highlight(self, doc_id: str, text: str) -> Snippet:
+        """The whole body of `doc_id`, the words of the query `text` marked."""
+        return self._reading().highlight(doc_id, SearchRequest(text, timeout=None), self.aliases)
 
     def statistics(self) -> Statistics:
         from .model import MOSTLY_CUT

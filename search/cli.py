@@ -465,6 +465,25 @@ def stats(ctx: click.Context, form: str) -> None:
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@click.option("--open", "open_page", is_flag=True, help="Open the search page in a web browser.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, open_page: bool) -> None:
+    """Serve the archive in a web browser, with a JSON API beside every page.
+
+    Read-only: it answers from the live index, and from a new one as soon as
+    `search index`, `add` or `rebuild` makes one. Ctrl-C stops it.
+
+    Example: search serve --open
+    """
+    from .web.serve import serve as run
+
+    archive = _searching(ctx)
+    run(archive, host, port, open_page, say=lambda line: click.echo(line, err=True))
+
+
+@cli.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option(
     "--format",

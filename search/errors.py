@@ -49,6 +49,10 @@ class WatchError(SearchError):
     """A saved search is unknown, misnamed, or exists already."""
 
 
+class AddressTaken(SearchError):
+    """`search serve` cannot listen where it was asked to."""
+
+
 REBUILD_HINT = "run `search index` to build it again from raw/"
 
 

@@ -26,7 +26,7 @@ LAYERS = [
     {"explore", "interop", "evaluate"},
     {"render"},
     {"archive"},
-    {"cli", "__init__", "__main__"},
+    {"cli", "web", "__init__", "__main__"},
 ]
 """The data's way, lowest first: a module may import its own layer's and those below."""
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
-    from ..model import Article, Hit, Member, SearchResults, Statistics, StoredDocument
+    from ..model import Article, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
     from ..query.request import SearchRequest
     from ..text.analysis import Analysis
     from ..text.names import Aliases
@@ -86,6 +86,9 @@ class Reader(Protocol):
     # Documents and the vocabulary
 
     def document(self, doc_id: str) -> StoredDocument: ...
+
+    def highlight(self, doc_id: str, request: SearchRequest, aliases: Aliases | None) -> Snippet:
+        """The whole body of `doc_id`, the words the request's text matches marked."""
 
     def documents(self) -> Iterator[StoredDocument]:
         """Every live document, as stored (for exports: read as they go)."""

@@ -63,6 +63,18 @@ def snippet(body: str, terms: set[str], analysis: Analysis) -> Snippet:
     return Snippet(tuple(_join(pieces)))
 
 
+def highlighted(body: str, terms: set[str], analysis: Analysis) -> Snippet:
+    """The whole of `body`, its words that have one of `terms` marked (in
+    its first MAX_ANALYZED characters, as for a snippet); line breaks kept."""
+    pieces: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end, _ in analysis.spans(body[:MAX_ANALYZED], terms) if terms else ():
+        pieces += [(body[cursor:start], False), (body[start:end], True)]
+        cursor = end
+    pieces.append((body[cursor:], False))
+    return Snippet(tuple((text, hit) for text, hit in pieces if text))
+
+
 def _best_windows(matches: list[_Match], length: int) -> list[tuple[int, int]]:
     """The WINDOWS best windows, each opening LEAD characters before a match:
     the most different terms, then the most matches, then the earliest.

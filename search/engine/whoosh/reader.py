@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from whoosh import query as Q
 from whoosh.searching import Searcher
 
-from ...model import Article, Hit, Member, SearchResults, Statistics, StoredDocument
+from ...model import Article, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
 from ...text.names import Aliases
@@ -86,6 +86,9 @@ class WhooshReader:
 
     def document(self, doc_id: str) -> StoredDocument:
         return searching.stored(self.searcher.stored_fields(searching.number(self.searcher, doc_id)))
+
+    def highlight(self, doc_id: str, request: SearchRequest, aliases: Aliases | None) -> Snippet:
+        return searching.highlight(self.searcher, doc_id, request, aliases)
 
     def documents(self) -> Iterator[StoredDocument]:
         return (searching.stored(fields) for fields in self.searcher.all_stored_fields())

@@ -25,11 +25,11 @@ from whoosh.util.times import long_to_datetime
 from ...deadline import NO_DEADLINE, Deadline
 from ...errors import QueryError, UnknownDocument
 from ...fields import FACETS, IN_HITS, ordered
-from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, SearchResults, Statistics, StoredDocument
+from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
 from ...text.names import Aliases
-from ...text.snippets import MAX_ANALYZED, snippet
+from ...text.snippets import MAX_ANALYZED, highlighted, snippet
 from ...text.spelling import edit_distance
 from .columns import Columns, column_reader
 from .parsing import facet_filter, outlet_filter, parse_text
@@ -257,6 +257,13 @@ def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
     reader = searcher.reader()
     found = (term for leaf in query.leaves() for term in leaf.expanded_terms(reader, phrases=True))
     return {column_text(text) for field, text in found if field == "body"}
+
+
+def highlight(searcher: Searcher, doc_id: str, request: SearchRequest, aliases: Aliases | None) -> Snippet:
+    """The body of `doc_id` with the words the request's text matches marked."""
+    body = searcher.stored_fields(number(searcher, doc_id)).get("body", "")
+    terms = _body_terms(parse_text(request, aliases), searcher) if request.text.strip() else set()
+    return highlighted(body, terms, body_analysis(searcher))
 
 
 def allowed(searcher: Searcher, request: SearchRequest, columns: Columns, documents: Collection[int]) -> list[int]:

@@ -1,0 +1,267 @@
+"""The archive in a browser, and its JSON API: an ASGI application.
+
+Every page has a JSON twin under /api with the same parameters and the
+shapes of the CLI's --json; every state of a page is in its URL. The
+application only reads: no route writes to raw/ or to the index. Each
+worker thread keeps an Archive of its own (a searcher is not shared between
+threads), and each notices a new index generation on its next request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..archive import Archive
+from ..errors import SearchError, UnknownDocument
+from ..explore.timeline import Bucket, following
+from ..fields import FACETS
+from ..ingest.sources import decode
+from ..model import NO_VALUE, Snippet
+from ..render.explore import story_json, terms_json, timeline_json, watch_list_json, watch_run_json
+from ..render.results import document_json, export_lines, results_json, stats_json
+from . import params
+from .chart import legend, timeline_svg
+
+Handler = Callable[[Request], Response]
+
+
+def create_app(home: Path) -> Starlette:
+    """The application serving the archive at `home` (see Archive.locate)."""
+    archives = _Archives(home)
+    pages = _Pages(archives)
+    routes: list[Route | Mount] = [
+        Route("/", pages.search),
+        Route("/documents/{doc_id:path}/raw", pages.raw),
+        Route("/documents/{doc_id:path}", pages.document),
+        Route("/timeline", pages.timeline),
+        Route("/stats", pages.stats),
+        Route("/watches", pages.watches),
+        Route("/api/query.csv", pages.api_csv),
+        Route("/api/query", pages.api_query),
+        Route("/api/documents/{doc_id:path}", pages.api_document),
+        Route("/api/similar/{doc_id:path}", pages.api_similar),
+        Route("/api/story/{doc_id:path}", pages.api_story),
+        Route("/api/timeline", pages.api_timeline),
+        Route("/api/terms", pages.api_terms),
+        Route("/api/stats", pages.api_stats),
+        Route("/api/watches", pages.api_watches),
+        Mount("/static", StaticFiles(packages=[("search.web", "static")]), name="static"),
+    ]
+    return Starlette(routes=[_guarded(route) for route in routes])
+
+
+class _Archives(threading.local):
+    """An Archive a thread: each keeps its own searcher open between requests."""
+
+    def __init__(self, home: Path) -> None:
+        self.archive = Archive.locate(home)
+
+    def get(self) -> Archive:
+        return self.archive
+
+    def fresh(self) -> Archive:
+        """An Archive for one request alone, with a searcher of its own."""
+        return Archive.locate(self.archive.home)
+
+
+def _guarded(route: Route | Mount) -> Route | Mount:
+    """The route, its errors turned into answers: JSON with a message under
+    /api, a page elsewhere; 404 for an unknown document, 400 for a bad request."""
+    if isinstance(route, Mount):
+        return route
+    endpoint: Handler = route.endpoint
+    api = route.path.startswith("/api")
+
+    def guarded(request: Request) -> Response:
+        try:
+            return endpoint(request)
+        except SearchError as exc:
+            status = 404 if isinstance(exc, UnknownDocument) else 400
+            if api:
+                return JSONResponse({"error": str(exc)}, status_code=status)
+            return _page("error.html", request, status=status, message=str(exc))
+
+    return Route(route.path, guarded, name=route.name)
+
+
+_TEMPLATES = Environment(loader=PackageLoader("search.web"), autoescape=select_autoescape(), trim_blocks=True)
+
+
+def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    query = {name: request.query_params.getlist(name) for name in request.query_params}
+    html = _TEMPLATES.get_template(template).render(
+        request=request,
+        params=query,
+        filters=("outlet", *FACETS),
+        link=params.link,
+        toggled=params.toggled,
+        marked=_marked,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status)
+
+
+def _marked(snippet: Snippet) -> Markup:
+    """A snippet's text escaped, its matched words in <mark>."""
+    return Markup("").join(Markup("<mark>{}</mark>").format(t) if hit else escape(t) for t, hit in snippet.pieces)
+
+
+class _Pages:
+    def __init__(self, archives: _Archives) -> None:
+        self.archives = archives
+
+    def _query(self, request: Request) -> dict[str, list[str]]:
+        return {name: request.query_params.getlist(name) for name in request.query_params}
+
+    # Pages
+
+    def search(self, request: Request) -> Response:
+        query = self._query(request)
+        page = params.page_number(query)
+        search = params.search_request(query, limit=page * params.PER_PAGE)
+        results = self.archives.get().run(search)
+        hits = results.hits[(page - 1) * params.PER_PAGE :]
+        pages = -(-results.total // params.PER_PAGE) if not search.collapse else page + (len(hits) == params.PER_PAGE)
+        pages = min(pages, params.MAX_PAGE)
+        facets = _facets(results.outlets, results.no_outlet, results.years, results.undated, results.facets)
+        return _page("search.html", request, results=results, hits=hits, page=page, pages=pages, facets=facets)
+
+    def document(self, request: Request) -> Response:
+        archive, doc_id = self.archives.get(), request.path_params["doc_id"]
+        document = archive.document(doc_id)
+        text = params.first(self._query(request), "q")
+        raw = _raw_path(archive, doc_id)
+        cleaned = archive.clean(raw) if raw else None
+        return _page(
+            "document.html",
+            request,
+            document=document,
+            body=archive.highlight(doc_id, text),
+            removed=cleaned.removed if cleaned else (),
+            similar=archive.similar(doc_id, 5).hits,
+            story=[member for member in archive.story(doc_id) if member.doc_id != doc_id],
+        )
+
+    def raw(self, request: Request) -> Response:
+        archive, doc_id = self.archives.get(), request.path_params["doc_id"]
+        archive.document(doc_id)  # only documents of the index
+        path = _raw_path(archive, doc_id)
+        if path is None:
+            raise UnknownDocument(f"the raw file of {doc_id!r} is no longer in raw/")
+        text, _ = decode(path.read_bytes(), is_html=False)
+        return PlainTextResponse(text, headers=_INERT)
+
+    def timeline(self, request: Request) -> Response:
+        query = self._query(request)
+        found, text = self._timeline(query)
+        share = params.first(query, "share") in ("1", "on", "true")
+
+        def href(period: Bucket) -> str:
+            end = following(period.start, found.unit) - timedelta(days=1)
+            return params.link("/", query, from_=period.start.isoformat(), to=end.isoformat(), unit=None, by=None)
+
+        chart = Markup(timeline_svg(found, share, href))
+        return _page("timeline.html", request, timeline=found, text=text, chart=chart, legend=legend(found))
+
+    def stats(self, request: Request) -> Response:
+        archive = self.archives.get()
+        statistics = archive.statistics()
+        facets = _facets(
+            statistics.outlets, len(statistics.no_outlet), statistics.years, len(statistics.undated), statistics.facets
+        )
+        return _page("stats.html", request, stats=statistics, size=archive.index_size(), facets=facets)
+
+    def watches(self, request: Request) -> Response:
+        runs = self.archives.get().watch_run(dry_run=True)
+        return _page("watches.html", request, runs=runs)
+
+    # The JSON API
+
+    def api_query(self, request: Request) -> Response:
+        query = self._query(request)
+        page = params.page_number(query)
+        results = self.archives.get().run(params.search_request(query, limit=page * params.PER_PAGE))
+        shown = results._replace(hits=results.hits[(page - 1) * params.PER_PAGE :])
+        return JSONResponse(results_json(shown) | {"page": page})
+
+    def api_csv(self, request: Request) -> Response:
+        """Every hit of the query as CSV, written as it is read, from an
+        Archive of its own: the rows are made in whichever worker thread
+        Starlette streams from."""
+        search = params.search_request(self._query(request))
+        archive = self.archives.fresh()
+        results, hits = archive.stream(search)
+        lines = (line + "\n" for line in export_lines(results, hits, "csv"))
+        disposition = {"Content-Disposition": 'attachment; filename="news-search.csv"'}
+        closing = BackgroundTask(archive.close)
+        return StreamingResponse(lines, media_type="text/csv; charset=utf-8", headers=disposition, background=closing)
+
+    def api_document(self, request: Request) -> Response:
+        return JSONResponse(document_json(self.archives.get().document(request.path_params["doc_id"])))
+
+    def api_similar(self, request: Request) -> Response:
+        limit = params.page_number({"page": [params.first(self._query(request), "limit", "10")]})
+        return JSONResponse(results_json(self.archives.get().similar(request.path_params["doc_id"], limit)))
+
+    def api_story(self, request: Request) -> Response:
+        doc_id = request.path_params["doc_id"]
+        return JSONResponse(story_json(doc_id, self.archives.get().story(doc_id)))
+
+    def api_timeline(self, request: Request) -> Response:
+        found, text = self._timeline(self._query(request))
+        return JSONResponse(timeline_json(found, text))
+
+    def api_terms(self, request: Request) -> Response:
+        search = params.search_request(self._query(request))
+        return JSONResponse(terms_json(self.archives.get().terms(search), search.text))
+
+    def api_stats(self, request: Request) -> Response:
+        archive = self.archives.get()
+        return JSONResponse(stats_json(archive.statistics(), archive.index_size()))
+
+    def api_watches(self, request: Request) -> Response:
+        archive = self.archives.get()
+        runs = archive.watch_run(dry_run=True)
+        return JSONResponse({"watches": watch_list_json(archive.watches.all()), "runs": watch_run_json(runs)})
+
+    def _timeline(self, query: params.Params) -> tuple[Any, str]:
+        search = params.search_request(query)
+        unit = params.first(query, "unit", "auto") or "auto"
+        split = params.first(query, "by") == "outlet"
+        return self.archives.get().timeline(search, unit, split), search.text
+
+
+_INERT = {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": "sandbox"}
+"""A raw file is shown as text: never sniffed as HTML, never run, even if opened as a page."""
+
+
+def _raw_path(archive: Archive, doc_id: str) -> Path | None:
+    """The raw file of a document, if it is still inside raw/."""
+    root = archive.raw_dir.resolve()
+    path = (root / doc_id).resolve()
+    return path if path.is_relative_to(root) and path.is_file() else None
+
+
+def _facets(
+    outlets: dict[str, int], no_outlet: int, years: dict[str, int], undated: int, more: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    """Every facet's counts for the sidebar, the missing values under NO_VALUE."""
+    none = NO_VALUE
+    return {
+        "outlet": outlets | ({none: no_outlet} if no_outlet else {}),
+        "year": dict(sorted(years.items())) | ({none: undated} if undated else {}),
+        **{name: more.get(name, {}) for name in FACETS},
+    }

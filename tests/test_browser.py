@@ -1,0 +1,106 @@
+"""The web pages driven as a person would, in headless Chromium: type a
+query, click a facet, change the dates, open a document, go back, download
+every hit as CSV."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.wait import WebDriverWait
+
+from .browser import available, chromium, sample_archive, served
+
+pytestmark = pytest.mark.skipif(not available(), reason="Debian's chromium and chromium-driver are not installed")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("served")
+    sample_archive(home)
+    with served(home) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
+    with chromium(downloads) as driver:
+        yield driver
+
+
+def _then(browser: webdriver.Chrome, action: Callable[[], object]) -> None:
+    """Do `action`, and wait for the page it leads to (the old page's elements go stale)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(browser, 10).until(staleness_of(page))
+
+
+def _search(browser: webdriver.Chrome, words: str) -> None:
+    box = browser.find_element(By.NAME, "q")
+    box.clear()
+    _then(browser, lambda: box.send_keys(words, Keys.ENTER))
+
+
+def _summary(browser: webdriver.Chrome) -> str:
+    return str(browser.find_element(By.CSS_SELECTOR, ".summary").text)
+
+
+def test_search_filter_by_a_facet_and_by_dates(site: str, browser: webdriver.Chrome) -> None:
+    browser.get(site)
+    _search(browser, "gas")
+    assert _summary(browser).startswith("7 hits for gas")
+    facet = browser.find_element(By.CSS_SELECTOR, '[data-facet="outlet"]').find_element(By.LINK_TEXT, "Danube Daily")
+    _then(browser, facet.click)
+    assert _summary(browser).startswith("2 hits") and "outlet=Danube+Daily" in browser.current_url
+    outlets = browser.find_elements(By.CSS_SELECTOR, ".hit .meta")
+    assert all("Danube Daily" in meta.text for meta in outlets)
+    _then(browser, browser.back)
+    assert _summary(browser).startswith("7 hits")
+    start = browser.find_element(By.NAME, "from")
+    _then(browser, lambda: start.send_keys("Nov 2024", Keys.ENTER))
+    assert _summary(browser).startswith("4 hits") and "from=Nov+2024" in browser.current_url
+
+
+def test_open_a_document_and_go_back(site: str, browser: webdriver.Chrome) -> None:
+    browser.get(f"{site}/?q=putin+gas")
+    _then(browser, browser.find_element(By.CSS_SELECTOR, ".hit a.title").click)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Serbian President Speaks to Putin")
+    marked = {mark.text for mark in browser.find_elements(By.CSS_SELECTOR, ".body mark")}
+    assert marked == {"Putin", "Putin's", "gas"}
+    browser.find_element(By.CSS_SELECTOR, "details.removed summary").click()
+    assert browser.find_element(By.CSS_SELECTOR, "details.removed li").is_displayed()
+    _then(browser, browser.back)
+    assert _summary(browser).startswith("3 hits for putin gas")
+
+
+def test_a_bar_of_the_timeline_filters_the_results(site: str, browser: webdriver.Chrome) -> None:
+    browser.get(f"{site}/timeline?q=vucic&unit=year")
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.chart a rect")
+    assert len(bars) == 5
+    _then(browser, bars[-1].click)
+    assert _summary(browser).startswith("5 hits for vucic") and "from=2024-01-01" in browser.current_url
+
+
+def test_download_every_hit_as_csv(site: str, browser: webdriver.Chrome, downloads: Path) -> None:
+    browser.get(f"{site}/?q=vucic")
+    browser.find_element(By.CSS_SELECTOR, "a.download").click()
+    saved = downloads / "news-search.csv"
+    for _ in range(100):
+        if saved.is_file() and saved.stat().st_size:
+            break
+        time.sleep(0.05)
+    with saved.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 8 and {"id", "language", "snippet"} <= rows[0].keys()
