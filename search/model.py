@@ -169,6 +169,8 @@ class Hit(NamedTuple):
     """With `collapse`, the story's other matching documents, oldest first."""
     metadata: Metadata = NO_METADATA
     """The fields of `search.fields` shown with hits (`Field.in_hits`)."""
+    date_source: str = "none"
+    """Where the date came from (`ingest.metadata.DATE_SOURCES`)."""
 
 
 class SearchResults(NamedTuple):

@@ -11,7 +11,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -19,8 +21,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from search import Archive
+from search.deadline import Deadline
 from search.web import create_app
 
+from .browser import served
 from .conftest import Invoke, write
 
 DOCUMENT = "004_c9068389083bc5e7.txt"
@@ -29,7 +33,7 @@ DOCUMENT = "004_c9068389083bc5e7.txt"
 @pytest.fixture
 def client(archive: Archive) -> TestClient:
     archive.update()
-    return TestClient(create_app(archive.home))
+    return TestClient(create_app(archive))
 
 
 def test_the_search_page_shows_hits_facets_and_links_that_filter(client: TestClient) -> None:
@@ -196,3 +200,38 @@ def test_a_taken_port_is_one_line(archive: Archive, invoke: Invoke) -> None:
         refused.exit_code == 1
         and refused.stderr == f"Error: port {port} on 127.0.0.1 is in use; give another with --port\n"
     )
+
+
+def test_a_long_query_is_cut_off_while_others_are_answered(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker thread has its own searcher: one query past its time
+    budget holds up no other."""
+    import search.engine.whoosh.searching as searching
+
+    checked = searching._check_expansions
+
+    def slow(query: object, reader: object, deadline: Deadline) -> None:
+        if "snail" in str(query):
+            time.sleep(2.5)  # past the 2 s budget, then the deadline is checked
+        checked(query, reader, deadline)
+
+    monkeypatch.setattr(searching, "_check_expansions", slow)
+    archive.update()
+    with served(archive.home) as base:
+        slow_answer: list[tuple[int, str]] = []
+        waiting = threading.Thread(target=lambda: slow_answer.append(_status(f"{base}/api/query?q=snail")))
+        waiting.start()
+        time.sleep(0.3)
+        started = time.monotonic()
+        assert _status(f"{base}/api/query?q=gas")[0] == 200
+        assert time.monotonic() - started < 1.0
+        waiting.join(10)
+    status, body = slow_answer[0]
+    assert status == 400 and json.loads(body)["error"].startswith("the query took more than 2 s")
+
+
+def _status(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            return int(answer.status), str(answer.read().decode())
+    except urllib.error.HTTPError as error:
+        return int(error.code), str(error.read().decode())

@@ -1,5 +1,5 @@
 """The archive in a browser and as a JSON API (`search serve`): an ASGI
-application made by `create_app(home)`, to be served by any ASGI server."""
+application made by `create_app(archive)`, to be served by any ASGI server."""
 
 from .app import create_app
 

@@ -29,7 +29,7 @@ def serve(archive: Archive, host: str, port: int, open_page: bool, say: Callable
     say(f"Serving {archive.home} at {url} ({reach}); Ctrl-C stops it.")
     if open_page:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(archive.home), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
 
 
 def _check_free(host: str, port: int) -> None:

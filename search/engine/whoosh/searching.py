@@ -405,6 +405,7 @@ def _hit(
         snippet=snippet(fields.get("body", ""), terms, analysis) if analysis else NO_SNIPPET,
         also=also,
         metadata={name: fields[name] for name in IN_HITS if name in fields},
+        date_source=fields.get("date_source", "none"),
     )
 
 
