@@ -27,16 +27,17 @@ from starlette.staticfiles import StaticFiles
 
 from ..archive import Archive
 from ..errors import SearchError, UnknownDocument
-from ..explore.timeline import Bucket, following
+from ..explore.timeline import Bucket, Timeline, following
 from ..fields import FACETS
 from ..ingest.sources import decode
-from ..model import NO_VALUE, Snippet
+from ..model import NO_VALUE, SearchResults, Snippet
 from ..render.explore import story_json, terms_json, timeline_json, watch_list_json, watch_run_json
 from ..render.results import document_json, export_lines, results_json, stats_json
 from . import params
 from .chart import legend, timeline_svg
 
 Handler = Callable[[Request], Response]
+"""A page or an API route: a request in, a response out (run in a worker thread)."""
 
 
 def create_app(archive: Archive) -> Starlette:
@@ -113,7 +114,7 @@ _TEMPLATES = Environment(loader=PackageLoader("search.web"), autoescape=select_a
 
 
 def _page(template: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
-    query = {name: request.query_params.getlist(name) for name in request.query_params}
+    query = _params(request)
     html = _TEMPLATES.get_template(template).render(
         request=request,
         params=query,
@@ -126,6 +127,11 @@ def _page(template: str, request: Request, status: int = 200, **context: Any) ->
     return HTMLResponse(html, status_code=status)
 
 
+def _params(request: Request) -> dict[str, list[str]]:
+    """A request's URL parameters, each with every value it was given."""
+    return {name: request.query_params.getlist(name) for name in request.query_params}
+
+
 def _marked(snippet: Snippet) -> Markup:
     """A snippet's text escaped, its matched words in <mark>."""
     return Markup("").join(Markup("<mark>{}</mark>").format(t) if hit else escape(t) for t, hit in snippet.pieces)
@@ -135,26 +141,26 @@ class _Pages:
     def __init__(self, archives: _Archives) -> None:
         self.archives = archives
 
-    def _query(self, request: Request) -> dict[str, list[str]]:
-        return {name: request.query_params.getlist(name) for name in request.query_params}
-
     # Pages
 
     def search(self, request: Request) -> Response:
-        query = self._query(request)
-        page = params.page_number(query)
-        search = params.search_request(query, limit=page * params.PER_PAGE)
-        results = self.archives.get().run(search)
-        hits = results.hits[(page - 1) * params.PER_PAGE :]
-        pages = -(-results.total // params.PER_PAGE) if not search.collapse else page + (len(hits) == params.PER_PAGE)
-        pages = min(pages, params.MAX_PAGE)
+        results, page = self._page_of(_params(request))
+        full = len(results.hits) == params.PER_PAGE
+        pages = page + full if results.request.collapse else -(-results.total // params.PER_PAGE)
         facets = _facets(results.outlets, results.no_outlet, results.years, results.undated, results.facets)
-        return _page("search.html", request, results=results, hits=hits, page=page, pages=pages, facets=facets)
+        pages = min(pages, params.MAX_PAGE)
+        return _page("search.html", request, results=results, hits=results.hits, page=page, pages=pages, facets=facets)
+
+    def _page_of(self, query: params.Params) -> tuple[SearchResults, int]:
+        """The results with the hits of the page asked for, and its number."""
+        page = params.page_number(query)
+        results = self.archives.get().run(params.search_request(query, limit=page * params.PER_PAGE))
+        return results._replace(hits=results.hits[(page - 1) * params.PER_PAGE :]), page
 
     def document(self, request: Request) -> Response:
         archive, doc_id = self.archives.get(), request.path_params["doc_id"]
         document = archive.document(doc_id)
-        text = params.first(self._query(request), "q")
+        text = params.first(_params(request), "q")
         raw = _raw_path(archive, doc_id)
         cleaned = archive.clean(raw) if raw else None
         return _page(
@@ -177,7 +183,7 @@ class _Pages:
         return PlainTextResponse(text, headers=_INERT)
 
     def timeline(self, request: Request) -> Response:
-        query = self._query(request)
+        query = _params(request)
         found, text = self._timeline(query)
         share = params.first(query, "share") in ("1", "on", "true")
 
@@ -203,17 +209,14 @@ class _Pages:
     # The JSON API
 
     def api_query(self, request: Request) -> Response:
-        query = self._query(request)
-        page = params.page_number(query)
-        results = self.archives.get().run(params.search_request(query, limit=page * params.PER_PAGE))
-        shown = results._replace(hits=results.hits[(page - 1) * params.PER_PAGE :])
-        return JSONResponse(results_json(shown) | {"page": page})
+        results, page = self._page_of(_params(request))
+        return JSONResponse(results_json(results) | {"page": page})
 
     def api_csv(self, request: Request) -> Response:
         """Every hit of the query as CSV, written as it is read, from an
         Archive of its own: the rows are made in whichever worker thread
         Starlette streams from."""
-        search = params.search_request(self._query(request))
+        search = params.search_request(_params(request))
         archive = self.archives.fresh()
         results, hits = archive.stream(search)
         lines = (line + "\n" for line in export_lines(results, hits, "csv"))
@@ -225,7 +228,7 @@ class _Pages:
         return JSONResponse(document_json(self.archives.get().document(request.path_params["doc_id"])))
 
     def api_similar(self, request: Request) -> Response:
-        limit = params.page_number({"page": [params.first(self._query(request), "limit", "10")]})
+        limit = params.number(_params(request), "limit", 10, 100)
         return JSONResponse(results_json(self.archives.get().similar(request.path_params["doc_id"], limit)))
 
     def api_story(self, request: Request) -> Response:
@@ -233,11 +236,11 @@ class _Pages:
         return JSONResponse(story_json(doc_id, self.archives.get().story(doc_id)))
 
     def api_timeline(self, request: Request) -> Response:
-        found, text = self._timeline(self._query(request))
+        found, text = self._timeline(_params(request))
         return JSONResponse(timeline_json(found, text))
 
     def api_terms(self, request: Request) -> Response:
-        search = params.search_request(self._query(request))
+        search = params.search_request(_params(request))
         return JSONResponse(terms_json(self.archives.get().terms(search), search.text))
 
     def api_stats(self, request: Request) -> Response:
@@ -249,7 +252,7 @@ class _Pages:
         runs = archive.watch_run(dry_run=True)
         return JSONResponse({"watches": watch_list_json(archive.watches.all()), "runs": watch_run_json(runs)})
 
-    def _timeline(self, query: params.Params) -> tuple[Any, str]:
+    def _timeline(self, query: params.Params) -> tuple[Timeline, str]:
         search = params.search_request(query)
         unit = params.first(query, "unit", "auto") or "auto"
         split = params.first(query, "by") == "outlet"

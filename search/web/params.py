@@ -44,11 +44,16 @@ def search_request(params: Params, limit: int = PER_PAGE) -> SearchRequest:
     )
 
 
-def page_number(params: Params) -> int:
-    text = first(params, "page", "1") or "1"
-    if not text.isdigit() or not 1 <= int(text) <= MAX_PAGE:
-        raise QueryError(f"the page must be a number from 1 to {MAX_PAGE}, not {text!r}")
+def number(params: Params, name: str, default: int, most: int) -> int:
+    """A whole-number parameter (a page, a limit) from 1 to `most`."""
+    text = first(params, name) or str(default)
+    if not text.isdigit() or not 1 <= int(text) <= most:
+        raise QueryError(f"the {name} must be a number from 1 to {most}, not {text!r}")
     return int(text)
+
+
+def page_number(params: Params) -> int:
+    return number(params, "page", 1, MAX_PAGE)
 
 
 def link(path: str, params: Params, **changes: Sequence[str] | str | None) -> str:
