@@ -468,8 +468,15 @@ def stats(ctx: click.Context, form: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 @click.option("--open", "open_page", is_flag=True, help="Open the search page in a web browser.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes answering requests: one per core answers several clients faster.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, open_page: bool) -> None:
+def serve(ctx: click.Context, host: str, port: int, open_page: bool, workers: int) -> None:
     """Serve the archive in a web browser, with a JSON API beside every page.
 
     Read-only: it answers from the live index, and from a new one as soon as
@@ -480,7 +487,7 @@ def serve(ctx: click.Context, host: str, port: int, open_page: bool) -> None:
     from .web.serve import serve as run
 
     archive = _searching(ctx)
-    run(archive, host, port, open_page, say=lambda line: click.echo(line, err=True))
+    run(archive, host, port, open_page, say=lambda line: click.echo(line, err=True), workers=workers)
 
 
 @cli.command()

@@ -37,6 +37,7 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
     with chromium(downloads) as driver:
+        driver.implicitly_wait(5)  # an element a page has not drawn yet is waited for
         yield driver
 
 
@@ -45,6 +46,7 @@ def _then(browser: webdriver.Chrome, action: Callable[[], object]) -> None:
     page = browser.find_element(By.TAG_NAME, "html")
     action()
     WebDriverWait(browser, 10).until(staleness_of(page))
+    WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
 def _search(browser: webdriver.Chrome, words: str) -> None:

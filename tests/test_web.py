@@ -162,10 +162,12 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_listens_on_this_machine_and_stops_on_ctrl_c(archive: Archive) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_listens_on_this_machine_and_stops_on_ctrl_c(archive: Archive, workers: str) -> None:
     archive.update()
     port = _free_port()
-    command = [sys.executable, "-m", "search", "--home", str(archive.home), "serve", "--port", str(port)]
+    serve = ["serve", "--port", str(port), "--workers", workers]
+    command = [sys.executable, "-m", "search", "--home", str(archive.home), *serve]
     environment = os.environ | {"PYTHONUNBUFFERED": "1"}
     with subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=environment) as server:
         assert server.stderr is not None

@@ -69,6 +69,12 @@ def create_app(archive: Archive) -> Starlette:
     return Starlette(routes=[_guarded(route, running) for route in routes])
 
 
+def from_environment() -> Starlette:
+    """The application for the archive $NEWS_SEARCH_HOME names: what each
+    worker process of `search serve --workers N` runs."""
+    return create_app(Archive.locate())
+
+
 class _Archives(threading.local):
     """An Archive a thread: each keeps its own searcher open between requests."""
 

@@ -4,20 +4,26 @@ bound to this machine unless told otherwise."""
 from __future__ import annotations
 
 import errno
+import os
 import socket
 import threading
 import webbrowser
 from collections.abc import Callable
 
-from ..archive import Archive
+from ..archive import HOME_VARIABLE, Archive
 from ..errors import AddressTaken
 
 LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
-def serve(archive: Archive, host: str, port: int, open_page: bool, say: Callable[[str], None]) -> None:
+def serve(
+    archive: Archive, host: str, port: int, open_page: bool, say: Callable[[str], None], workers: int = 1
+) -> None:
     """Serve `archive` until interrupted (Ctrl-C stops it cleanly). Its
-    alias table is analysed first, so that no request writes the cache of it."""
+    alias table is analysed first, so that no request writes the cache of it.
+
+    Python runs one thread of a process at a time: `workers` processes, each
+    with its own searchers, answer on as many cores."""
     import uvicorn
 
     from .app import create_app
@@ -29,7 +35,12 @@ def serve(archive: Archive, host: str, port: int, open_page: bool, say: Callable
     say(f"Serving {archive.home} at {url} ({reach}); Ctrl-C stops it.")
     if open_page:
         threading.Timer(0.5, webbrowser.open, (url,)).start()
-    uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(archive), host=host, port=port, log_level="warning")
+        return
+    os.environ[HOME_VARIABLE] = str(archive.home.resolve())  # what each worker process serves
+    app = "search.web.app:from_environment"
+    uvicorn.run(app, factory=True, workers=workers, host=host, port=port, log_level="warning")
 
 
 def _check_free(host: str, port: int) -> None:

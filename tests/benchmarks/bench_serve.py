@@ -11,7 +11,7 @@ process of its own and measures:
     connection, over the benchmark's one-word, two-word and phrase queries
   - failed requests while `search add` commits 100 documents under 8 clients
 
-    python tests/benchmarks/bench_serve.py --docs 100000 [--work /tmp/news-bench]
+    python tests/benchmarks/bench_serve.py --docs 100000 [--work /tmp/news-bench] [--workers 2]
 """
 
 from __future__ import annotations
@@ -50,7 +50,18 @@ def main() -> None:
     port = _free_port()
     started = time.perf_counter()
     server = subprocess.Popen(
-        [sys.executable, "-m", "search", "--home", str(home), "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "search",
+            "--home",
+            str(home),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(options.workers),
+        ],
         env=_ENV,
         stderr=subprocess.DEVNULL,
     )
@@ -75,7 +86,7 @@ def _options() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/news-bench"))
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="passed to `search serve --workers`")
     return parser.parse_args()
 
 
