@@ -174,7 +174,8 @@ def _output(*formats: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
         def run(*args: Any, as_json: bool, **kwargs: Any) -> Any:
             return command(*args, **(kwargs | ({"form": "json"} if as_json else {})))
 
-        shown = ", ".join(chosen[1:-1]) + f" or {chosen[-1]}"
+        others = chosen[1:]
+        shown = ", ".join(others[:-1]) + " or " + others[-1] if len(others) > 1 else others[0]
         run = click.option("--json", "as_json", is_flag=True, help="The same as --format json.")(run)
         return click.option(
             "--format",

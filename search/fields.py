@@ -66,10 +66,6 @@ NO_METADATA: Metadata = {}
 (a read-only proxy would be safer, but documents are pickled between processes)."""
 
 
-def by_name(name: str) -> Field:
-    return next(field for field in FIELDS if field.name == name)
-
-
 def ordered(values: Mapping[str, str | None]) -> dict[str, str]:
     """The values given, in the table's order, empty ones left out."""
     return {name: value for name in NAMES if (value := values.get(name))}

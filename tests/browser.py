@@ -39,12 +39,17 @@ def sample_archive(home: Path) -> Archive:
     return archive
 
 
+def free_port() -> int:
+    """A port of this machine no one listens on (now)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @contextmanager
 def served(home: Path) -> Iterator[str]:
     """The archive at `home` served on a free local port; its base URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(Archive(home)), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

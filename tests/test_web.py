@@ -24,7 +24,7 @@ from search import Archive
 from search.deadline import Deadline
 from search.web import create_app
 
-from .browser import served
+from .browser import free_port, served
 from .conftest import Invoke, write
 
 DOCUMENT = "004_c9068389083bc5e7.txt"
@@ -156,16 +156,10 @@ def _files(home: Path) -> dict[str, tuple[int, int]]:
     return {str(p.relative_to(home)): (p.stat().st_size, p.stat().st_mtime_ns) for p in home.rglob("*") if p.is_file()}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_listens_on_this_machine_and_stops_on_ctrl_c(archive: Archive, workers: str) -> None:
     archive.update()
-    port = _free_port()
+    port = free_port()
     serve = ["serve", "--port", str(port), "--workers", workers]
     command = [sys.executable, "-m", "search", "--home", str(archive.home), *serve]
     environment = os.environ | {"PYTHONUNBUFFERED": "1"}

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..fields import IN_HITS, NAMES, Metadata
-from ..model import Hit, SearchResults, Statistics, StoredDocument
+from ..model import NO_VALUE, Hit, SearchResults, Statistics, StoredDocument
 from .output import csv_row, json_line
 
 if TYPE_CHECKING:
@@ -76,11 +76,7 @@ def results_json(results: SearchResults) -> dict[str, Any]:
         "query": results.request.text,
         "total": results.total,
         "hits": [hit_json(hit) for hit in results.hits],
-        "facets": {
-            "outlet": results.outlets | _none(NO_OUTLET, results.no_outlet),
-            "year": dict(sorted(results.years.items())) | _none(UNDATED, results.undated),
-            **results.facets,
-        },
+        "facets": results_facets(results),
         "suggestion": results.suggestion,
     }
 
@@ -88,6 +84,28 @@ def results_json(results: SearchResults) -> dict[str, Any]:
 NO_OUTLET, UNDATED = "(no outlet)", "(undated)"
 """The facet entries of the hits with no outlet or no date, as the table shows them:
 with them, each facet's counts add up to the total."""
+MISSING = frozenset({NO_OUTLET, UNDATED, NO_VALUE})
+"""The facet entries that count documents without a value (no filter selects them)."""
+
+
+def results_facets(results: SearchResults) -> dict[str, dict[str, int]]:
+    """Every facet's counts over the matches: outlet, year, those of `search.fields`."""
+    return _facets(results.outlets, results.no_outlet, results.years, results.undated, results.facets)
+
+
+def stats_facets(stats: Statistics) -> dict[str, dict[str, int]]:
+    """Every facet's counts over the archive."""
+    return _facets(stats.outlets, len(stats.no_outlet), stats.years, len(stats.undated), stats.facets)
+
+
+def _facets(
+    outlets: dict[str, int], no_outlet: int, years: dict[str, int], undated: int, more: dict[str, dict[str, int]]
+) -> dict[str, dict[str, int]]:
+    return {
+        "outlet": outlets | _none(NO_OUTLET, no_outlet),
+        "year": dict(sorted(years.items())) | _none(UNDATED, undated),
+        **more,
+    }
 
 
 def _none(label: str, count: int) -> dict[str, int]:
@@ -226,13 +244,9 @@ def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
     yield f"date span:  {day(stats.first_date)} to {day(stats.last_date)}" if stats.first_date else "date span:  -"
     yield f"index size: {index_bytes / 1_048_576:.1f} MB"
     yield ""
-    yield "By outlet:"
-    yield from _count_lines(stats.outlets | _none(NO_OUTLET, len(stats.no_outlet)))
-    yield "By year:"
-    yield from _count_lines(stats.years | _none(UNDATED, len(stats.undated)))
-    for name, counts in stats.facets.items():
+    for name, counts in stats_facets(stats).items():
         yield f"By {name}:"
-        yield from _count_lines(counts)
+        yield from (f"  {count:>6}  {value}" for value, count in counts.items())
     if stats.undated:
         yield ""
         yield "Undated (add a sidecar with a date, see docs/rules.md):"
@@ -245,17 +259,8 @@ def stats_lines(stats: Statistics, index_bytes: int) -> Iterator[str]:
 
 def stats_rows(stats: Statistics) -> Iterator[dict[str, Any]]:
     """A record per value of each facet: outlet, year and those of `search.fields`."""
-    facets = {
-        "outlet": stats.outlets | _none(NO_OUTLET, len(stats.no_outlet)),
-        "year": stats.years | _none(UNDATED, len(stats.undated)),
-        **stats.facets,
-    }
-    for facet, counts in facets.items():
+    for facet, counts in stats_facets(stats).items():
         yield from ({"facet": facet, "value": value, "documents": count} for value, count in counts.items())
-
-
-def _count_lines(counts: dict[str, int]) -> Iterator[str]:
-    return (f"  {count:>6}  {value}" for value, count in counts.items())
 
 
 def stats_json(stats: Statistics, index_bytes: int) -> dict[str, Any]:

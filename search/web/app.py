@@ -30,9 +30,17 @@ from ..errors import SearchError, UnknownDocument
 from ..explore.timeline import Bucket, Timeline, following
 from ..fields import FACETS
 from ..ingest.sources import decode
-from ..model import NO_VALUE, SearchResults, Snippet
+from ..model import SearchResults, Snippet
 from ..render.explore import story_json, terms_json, timeline_json, watch_list_json, watch_run_json
-from ..render.results import document_json, export_lines, results_json, stats_json
+from ..render.results import (
+    MISSING,
+    document_json,
+    export_lines,
+    results_facets,
+    results_json,
+    stats_facets,
+    stats_json,
+)
 from . import params
 from .chart import legend, timeline_svg
 
@@ -125,6 +133,7 @@ def _page(template: str, request: Request, status: int = 200, **context: Any) ->
         request=request,
         params=query,
         filters=("outlet", *FACETS),
+        missing=MISSING,
         link=params.link,
         toggled=params.toggled,
         marked=_marked,
@@ -153,7 +162,7 @@ class _Pages:
         results, page = self._page_of(_params(request))
         full = len(results.hits) == params.PER_PAGE
         pages = page + full if results.request.collapse else -(-results.total // params.PER_PAGE)
-        facets = _facets(results.outlets, results.no_outlet, results.years, results.undated, results.facets)
+        facets = results_facets(results)
         pages = min(pages, params.MAX_PAGE)
         return _page("search.html", request, results=results, hits=results.hits, page=page, pages=pages, facets=facets)
 
@@ -203,9 +212,7 @@ class _Pages:
     def stats(self, request: Request) -> Response:
         archive = self.archives.get()
         statistics = archive.statistics()
-        facets = _facets(
-            statistics.outlets, len(statistics.no_outlet), statistics.years, len(statistics.undated), statistics.facets
-        )
+        facets = stats_facets(statistics)
         return _page("stats.html", request, stats=statistics, size=archive.index_size(), facets=facets)
 
     def watches(self, request: Request) -> Response:
@@ -274,15 +281,3 @@ def _raw_path(archive: Archive, doc_id: str) -> Path | None:
     root = archive.raw_dir.resolve()
     path = (root / doc_id).resolve()
     return path if path.is_relative_to(root) and path.is_file() else None
-
-
-def _facets(
-    outlets: dict[str, int], no_outlet: int, years: dict[str, int], undated: int, more: dict[str, dict[str, int]]
-) -> dict[str, dict[str, int]]:
-    """Every facet's counts for the sidebar, the missing values under NO_VALUE."""
-    none = NO_VALUE
-    return {
-        "outlet": outlets | ({none: no_outlet} if no_outlet else {}),
-        "year": dict(sorted(years.items())) | ({none: undated} if undated else {}),
-        **{name: more.get(name, {}) for name in FACETS},
-    }

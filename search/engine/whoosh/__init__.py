@@ -19,7 +19,7 @@ import_whoosh()
 
 from ...text.analysis import Analysis  # noqa: E402
 from . import storage  # noqa: E402
-from .reader import WhooshReader  # noqa: E402
+from .reader import WhooshReader, numbers  # noqa: E402
 from .schema import SCHEMA_VERSION, analysis, to_fields  # noqa: E402
 
 if TYPE_CHECKING:
@@ -45,10 +45,8 @@ class WhooshWriter:
         if not chosen:
             return
         with self._writer.reader() as reader:
-            for doc_id in chosen:
-                if ("id", doc_id) in reader:
-                    for docnum in reader.postings("id", doc_id).all_ids():
-                        self._writer.delete_document(docnum)
+            for docnum in numbers(reader, chosen):
+                self._writer.delete_document(docnum)
 
 
 class WhooshEngine:

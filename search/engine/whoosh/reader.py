@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from whoosh import query as Q
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from ...model import Article, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
@@ -199,5 +200,9 @@ class WhooshReader:
         if self._docnums is not None:
             docnums = self._docnums
             return [docnums[doc_id] for doc_id in doc_ids if doc_id in docnums]
-        reader = self.searcher.reader()
-        return [n for doc_id in doc_ids if ("id", doc_id) in reader for n in reader.postings("id", doc_id).all_ids()]
+        return numbers(self.searcher.reader(), doc_ids)
+
+
+def numbers(reader: IndexReader, doc_ids: Iterable[str]) -> list[int]:
+    """The numbers of the live documents of those ids the index holds, looked up one by one."""
+    return [n for doc_id in doc_ids if ("id", doc_id) in reader for n in reader.postings("id", doc_id).all_ids()]
