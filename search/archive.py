@@ -27,19 +27,20 @@ from .errors import ArchiveError, SourceError
 from .files import copy_whole
 from .index.store import ALIAS_CACHE, IndexStore
 from .model import Hit, SearchResults, Skipped, Snippet, Statistics, StoredDocument
-from .query.request import DEFAULT_RANKING, DEFAULT_TIMEOUT, Ranking, SearchRequest
+from .query.request import DEFAULT_RANKING, DEFAULT_TIMEOUT, SPEAKER, Ranking, SearchRequest
 from .text.dates import Period
 from .text.names import Aliases
 
 if TYPE_CHECKING:
     from .engine import Reader
+    from .explore.quotes import Speaker
     from .explore.terms import Characterisation
     from .explore.timeline import Timeline
     from .explore.watches import Watch, Watches, WatchRun
     from .index.report import IndexReport, Progress
     from .ingest.rules import Rules
     from .interop.opensearch import ExportReport
-    from .model import Article, Member
+    from .model import Article, Member, QuoteResults
 
 HOME_VARIABLE = "NEWS_SEARCH_HOME"
 
@@ -191,20 +192,22 @@ class Archive:
         date_to: str | Period | None = None,
         outlets: Sequence[str] = (),
         filters: Mapping[str, Sequence[str]] | None = None,
+        speakers: Sequence[str] = (),
         sort: str = "relevance",
         limit: int = 10,
         collapse: bool = False,
         ranking: Ranking = DEFAULT_RANKING,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> SearchResults:
-        """Search with dates as people type them (`date_from="Feb 2021"`) and
-        facet filters by field (`filters={"language": ["sr"]}`); the options
-        are those of `SearchRequest`."""
+        """Search with dates as people type them (`date_from="Feb 2021"`),
+        facet filters by field (`filters={"language": ["sr"]}`) and the
+        persons the documents quote (`speakers=["lavrov"]`); the options are
+        those of `SearchRequest`."""
         request = SearchRequest.build(
             text,
             date_from,
             date_to,
-            filters,
+            {**(filters or {}), SPEAKER: speakers},
             outlets=tuple(outlets),
             sort=sort,
             limit=limit,
@@ -222,6 +225,21 @@ class Archive:
     def stream(self, request: SearchRequest, snippets: bool = True) -> tuple[SearchResults, Iterator[Hit]]:
         """The counts of a request, and every hit, made as it is read (for exports)."""
         return self._reading().search(request, self.aliases, snippets=snippets)
+
+    def quotes(self, request: SearchRequest) -> QuoteResults:
+        """The quotes whose words the request's text matches (every quote, with
+        no text), said by its speakers if it names any: the best `limit`, with
+        counts by speaker, outlet and year over all of them."""
+        from .explore.quotes import quote_results
+
+        reader = self._reading()
+        return quote_results(reader.quotes(request, self.aliases), request, self.aliases, reader.document)
+
+    def speakers(self, request: SearchRequest) -> list[Speaker]:
+        """Who is quoted saying the request's words, most quoted first (at most `limit`)."""
+        from .explore.quotes import speakers
+
+        return speakers(self._reading().quotes(request, self.aliases), self.aliases, request.limit)
 
     def timeline(self, request: SearchRequest, unit: str = "auto", by_outlet: bool = False) -> Timeline:
         """Matching documents per day, week, month or year, beside all the

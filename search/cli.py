@@ -27,7 +27,7 @@ from .archive import HOME_VARIABLE, Archive
 from .errors import SearchError
 from .fields import FACETS, FIELDS, NAMES
 from .index.store import damaged_message, engine_failure
-from .query.request import DEFAULT_TIMEOUT, SORTS, SearchRequest
+from .query.request import DEFAULT_TIMEOUT, SORTS, SPEAKER, SearchRequest
 from .render.explore import (
     story_json,
     story_lines,
@@ -49,6 +49,16 @@ from .render.explore import (
     watch_run_rows,
 )
 from .render.output import FORMATS, REPORT_FORMATS, Output, formatted, record
+from .render.quotes import (
+    quote_rows,
+    quote_scores_json,
+    quote_scores_lines,
+    quotes_json,
+    quotes_lines,
+    speaker_rows,
+    speakers_json,
+    speakers_lines,
+)
 from .render.results import (
     EXPORT_FORMATS,
     Mark,
@@ -323,7 +333,8 @@ def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        return command(*args, filters={name: kwargs.pop(f"facet_{name}") for name in FACETS}, **kwargs)
+        filters = {name: kwargs.pop(f"facet_{name}") for name in FACETS} | {SPEAKER: kwargs.pop("speakers")}
+        return command(*args, filters=filters, **kwargs)
 
     options = [
         click.option(
@@ -336,6 +347,12 @@ def _filters(command: Callable[..., Any]) -> Callable[..., Any]:
             "--to", "date_to", type=DateBound(), help="Latest date, inclusive: --to 2021 means to the end of 2021."
         ),
         click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeat for several)."),
+        click.option(
+            "--speaker",
+            "speakers",
+            multiple=True,
+            help="Only documents (or quotes) quoting this person, in any spelling, e.g. lavrov (repeat for several).",
+        ),
         *(
             click.option(
                 f"--{field.name}",
@@ -418,6 +435,8 @@ def query(
 
 
 DEFAULT_LIMIT = 10
+EVERY = sys.maxsize
+"""The limit of a listing written whole (in a format for programs)."""
 
 
 def _marker() -> Mark:
@@ -553,6 +572,69 @@ def timeline(
     found = _searching(ctx).timeline(request, units[0] if units else "auto", "outlet" in splits)
     output = Output(partial(timeline_lines, found, text, share), partial(timeline_json, found, text))
     _emit(output._replace(rows=partial(timeline_rows, found)), "csv" if as_csv else form)
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@_filters
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    help="Quotes to show [default: 10 in a table, every quote in the other formats].",
+)
+@_output()
+@click.pass_context
+def quotes(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    date_from: Period | None,
+    date_to: Period | None,
+    outlets: tuple[str, ...],
+    filters: dict[str, tuple[str, ...]],
+    sort: str,
+    limit: int | None,
+    form: str,
+) -> None:
+    """Who said what: the quotes whose words match WORDS (every quote, newest
+    first, without words), each with its speaker, document, date and outlet,
+    and counts by speaker, outlet and year.
+
+    Example: search quotes gas --speaker vucic
+    """
+    every = DEFAULT_LIMIT if form == "table" else EVERY
+    request = SearchRequest.build(
+        " ".join(words), date_from, date_to, filters, outlets=outlets, sort=sort, limit=limit or every
+    )
+    found = _searching(ctx).quotes(request)
+    _emit(Output(partial(quotes_lines, found), partial(quotes_json, found), partial(quote_rows, found)), form)
+
+
+@cli.command()
+@click.argument("words", nargs=-1)
+@_filters
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Speakers to show.")
+@_output()
+@click.pass_context
+def speakers(
+    ctx: click.Context,
+    words: tuple[str, ...],
+    date_from: Period | None,
+    date_to: Period | None,
+    outlets: tuple[str, ...],
+    filters: dict[str, tuple[str, ...]],
+    limit: int,
+    form: str,
+) -> None:
+    """Who is quoted most saying WORDS (about anything, without words): their
+    quotes by outlet, and the first and last day they were quoted.
+
+    Example: search speakers sanctions --from 2022
+    """
+    request = SearchRequest.build(" ".join(words), date_from, date_to, filters, outlets=outlets, limit=limit)
+    found = _searching(ctx).speakers(request)
+    tables = partial(speakers_lines, request, found), partial(speakers_json, request, found)
+    _emit(Output(*tables, partial(speaker_rows, found)), form)
 
 
 @cli.command()
@@ -714,6 +796,31 @@ def eval_clean(ctx: click.Context, folder: Path, details: bool, filed: Path | No
         return evaluation_json(evaluation, details) | ({"filed": filed_json(filed_score)} if filed_score else {})
 
     _emit(Output(lines, document), form)
+
+
+@cli.command("eval-quotes")
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option(
+    "--root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=".",
+    show_default=True,
+    help="The folder the gold file's document paths start from.",
+)
+@click.option("--details", is_flag=True, help="Also list each span the finder got wrong.")
+@_output(*REPORT_FORMATS)
+@click.pass_context
+def eval_quotes(ctx: click.Context, gold: Path, root: Path, details: bool, form: str) -> None:
+    """Score the quotation finder against spans labelled by hand in GOLD:
+    quote recall, speaker accuracy, and non-speech taken for speech.
+    Documents whose file is not there are skipped (and counted).
+
+    Example: search eval-quotes tests/fixtures/quotes-gold.json --details
+    """
+    from .evaluate.quotes import evaluate_quotes
+
+    scores = evaluate_quotes(gold, _archive(ctx).rules, root)
+    _emit(Output(partial(quote_scores_lines, scores, details), partial(quote_scores_json, scores, details)), form)
 
 
 @cli.command("eval")

@@ -55,6 +55,11 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 
+PEOPLE = "people"
+"""The facet of the persons a document quotes or names, found with its
+quotes (`ingest.quotes`), not a field of this table. A document counts under
+each of its people, so the facet's counts do not add up to the total."""
+
 NAMES = tuple(field.name for field in FIELDS)
 FACETS = tuple(field.name for field in FIELDS if field.facet)
 IN_HITS = tuple(field.name for field in FIELDS if field.in_hits)

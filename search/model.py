@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 NO_VALUE = "(none)"
 """The facet entry of the documents without a value."""
+NO_OUTLET, UNDATED = "(no outlet)", "(undated)"
+"""The facet entries of the hits with no outlet or no date, as the table shows them:
+with them, each facet's counts add up to the total."""
 
 
 class Sidecar(NamedTuple):
@@ -83,6 +86,15 @@ class Removal(NamedTuple):
     position: int = 0
 
 
+class Quote(NamedTuple):
+    """Words a document quotes as speech, and who said them."""
+
+    text: str
+    speaker: str | None
+    """In the fullest form the document gives ("Aleksandar Vučić"); None when
+    no speaker was found."""
+
+
 class Article(NamedTuple):
     """A cleaned article with its metadata: what the index stores."""
 
@@ -102,6 +114,9 @@ class Article(NamedTuple):
     truncated: bool = False
     encoding: str = ""
     """How the file was decoded; names the bad bytes replaced, if any."""
+    quotes: tuple[Quote, ...] = ()
+    people: tuple[str, ...] = ()
+    """The persons it quotes or names with a title, each in its fullest form."""
 
     def percent_cut(self) -> int:
         """The percentage of the document's words the cleaner removed as
@@ -213,6 +228,40 @@ class Statistics(NamedTuple):
     percentage asked for, and the percentage each lost."""
     facets: dict[str, dict[str, int]] = {}
     """Documents by each value of each facet of `search.fields` (as in SearchResults)."""
+
+
+class FoundQuote(NamedTuple):
+    """A quote a request found, as the engine finds it."""
+
+    text: str
+    speaker: str | None
+    doc_id: str
+    outlet: str | None
+    published: datetime | None
+    score: float
+    """How well it matches the request's words (0 for a request without)."""
+
+
+class QuoteHit(NamedTuple):
+    """A quote as shown: its speaker in the form most documents use."""
+
+    rank: int
+    text: str
+    speaker: str | None
+    doc_id: str
+    title: str | None
+    date: str | None
+    outlet: str | None
+
+
+class QuoteResults(NamedTuple):
+    request: SearchRequest
+    total: int
+    quotes: tuple[QuoteHit, ...]
+    facets: dict[str, dict[str, int]]
+    """Quotes by speaker and outlet (most first) and by year, over every quote
+    found; those without a speaker, outlet or date under NO_VALUE, NO_OUTLET
+    and UNDATED."""
 
 
 class Member(NamedTuple):

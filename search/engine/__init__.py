@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
-    from ..model import Article, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
+    from ..model import Article, FoundQuote, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
     from ..query.request import SearchRequest
     from ..text.analysis import Analysis
     from ..text.names import Aliases
@@ -68,6 +68,11 @@ class Reader(Protocol):
         """The counts over every match, and the hits best first, each made as
         it is read; `ranked` bounds how many are ranked (None: all), `only`
         keeps the hits of those ids (the counts stay)."""
+
+    def quotes(self, request: SearchRequest, aliases: Aliases | None) -> list[FoundQuote]:
+        """Every quote of the documents the request matches that holds its
+        words and was said by one of its speakers (every quote, with no
+        words), scored on its words; in no order."""
 
     def ranked(self, request: SearchRequest, aliases: Aliases | None) -> list[tuple[str, float]]:
         """Ids and unrounded scores of the request's best `limit` documents (evaluation runs)."""

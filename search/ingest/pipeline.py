@@ -14,6 +14,7 @@ from ..model import Article, ParsedDocument, RawDocument
 from .clean import Context, Line, clean, repetition_group, to_lines
 from .metadata import build_article, detect_outlet
 from .parse import parse
+from .quotes import quotations
 from .rules import Rules
 from .sources import SourceFile, read
 
@@ -56,7 +57,8 @@ def finish(prepared: Prepared, rules: Rules, is_repeated: Callable[[str], bool])
     context = Context(rules, is_repeated, known_title, cut_region, prepared.outlet)
     draft = clean(prepared.lines, context)
     article = build_article(parsed, prepared.outlet, draft)
-    return article._replace(line_keys=prepared.line_keys)
+    quotes, people = quotations(article.body, rules.quotes.of(article.metadata.get("language")))
+    return article._replace(line_keys=prepared.line_keys, quotes=quotes, people=people)
 
 
 def never_repeated(_: str) -> bool:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceError
+from .cues import SHIPPED as QUOTES
+from .cues import Cues, compile_cues
 
 SHIPPED = Path(__file__).parents[1] / "data" / "rules.toml"
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
@@ -104,6 +106,8 @@ class Rules:
     run_max_words: int
     title_max_words: int
     digest: str
+    quotes: Cues = field(hash=False, compare=False)
+    """How quotations and their speakers are found, by language (data/quotes.toml)."""
     any_of: dict[str, re.Pattern[str]] = field(hash=False, compare=False)
     """For each kind of boilerplate, one pattern matching where any of its classes does."""
     longest: dict[str, int] = field(hash=False, compare=False)
@@ -136,28 +140,45 @@ class Rules:
 
 
 def load_rules(archive_rules: Path | None = None) -> Rules:
-    """The shipped rules, extended by an archive's `rules.toml` if it has one."""
-    layers = [(SHIPPED, SHIPPED.read_bytes())]
-    if archive_rules is not None and archive_rules.is_file():
-        layers.append((archive_rules, archive_rules.read_bytes()))
+    """The shipped rules, extended by an archive's `rules.toml` if it has one;
+    and the quotation cues, by its `quotes.toml`."""
+    layers = _layers(SHIPPED, archive_rules)
+    quote_layers = _layers(QUOTES, archive_rules.with_name("quotes.toml") if archive_rules else None)
     data: dict[str, Any] = {"boilerplate": [], "outlets": []}
     for origin, raw in layers:
-        try:
-            layer = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise SourceError(f"{origin}: not valid TOML ({exc}); fix the file") from exc
+        layer = _toml(origin, raw)
         data["boilerplate"] += layer.pop("boilerplate", [])
         data["outlets"] += layer.pop("outlets", [])
         for name, value in layer.items():
             data[name] = {**data[name], **value} if isinstance(value, dict) and name in data else value
+    digest = hashlib.sha1(b"\0".join(raw for _, raw in layers + quote_layers)).hexdigest()
     try:
-        return _compile(data, hashlib.sha1(b"\0".join(raw for _, raw in layers)).hexdigest())
+        quotes = compile_cues([_toml(origin, raw) for origin, raw in quote_layers])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SourceError(f"{quote_layers[-1][0]}: bad cue ({exc}); see the comments in {QUOTES}") from exc
+    try:
+        return _compile(data, digest, quotes)
     except (KeyError, TypeError, ValueError, re.error) as exc:
         where = layers[-1][0]
         raise SourceError(f"{where}: bad rule ({exc}); see the comments in {SHIPPED}") from exc
 
 
-def _compile(data: dict[str, Any], digest: str) -> Rules:
+def _layers(shipped: Path, archive: Path | None) -> list[tuple[Path, bytes]]:
+    """The shipped file's bytes, and the archive's file's if it has one."""
+    layers = [(shipped, shipped.read_bytes())]
+    if archive is not None and archive.is_file():
+        layers.append((archive, archive.read_bytes()))
+    return layers
+
+
+def _toml(origin: Path, raw: bytes) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SourceError(f"{origin}: not valid TOML ({exc}); fix the file") from exc
+
+
+def _compile(data: dict[str, Any], digest: str, quotes: Cues) -> Rules:
     classes = tuple(_boilerplate(entry) for entry in data["boilerplate"])
     outlets = tuple(
         Outlet(
@@ -188,6 +209,7 @@ def _compile(data: dict[str, Any], digest: str) -> Rules:
         any_of={where: _union([c.pattern for c in classes if c.where == where]) for where in WHERE},
         longest={where: max((c.max_words for c in classes if c.where == where), default=0) for where in WHERE},
         digest=digest,
+        quotes=quotes,
     )
 
 

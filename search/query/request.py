@@ -20,8 +20,21 @@ from ..fields import FACETS, NAMES
 from ..text.dates import Period, parse_period
 
 SORTS = ("relevance", "newest", "oldest")
-SEARCH_FIELDS = ("title", "body")
-QUERY_FIELDS = ("title", "body", "outlet", *NAMES, "date", "year", "date_source", "id")
+SPEAKER = "speaker"
+"""The filter of the speakers quoted, beside the facets'."""
+QUERY_FIELDS = (
+    "title",
+    "body",
+    "outlet",
+    *NAMES,
+    "date",
+    "year",
+    "date_source",
+    "id",
+    "quotes",
+    "speakers",
+    "people",
+)
 _FIELD_PREFIX = re.compile(r'(?<![\w"])([A-Za-z_]\w*):(?=\S)')
 _QUOTED = re.compile(r'"[^"]*"')
 
@@ -62,6 +75,9 @@ class SearchRequest:
     filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """Values each facet of `search.fields` must have (one of, for a field
     given several): (("language", ("en", "sr")),)."""
+    speakers: tuple[str, ...] = ()
+    """Names of persons (or organisations) the documents must quote, one of
+    them: any spelling of each word of a name ("lavrov", "Vučić")."""
     sort: str = "relevance"
     limit: int = 10
     collapse: bool = False
@@ -97,11 +113,19 @@ class SearchRequest:
         **options: object,
     ) -> SearchRequest:
         """A request from dates as people type them (`--from 2021` means
-        1 January 2021), and facet filters as a mapping ({"language": ["sr"]})."""
+        1 January 2021), and filters as a mapping: facets' values
+        ({"language": ["sr"]}) and, under SPEAKER, the speakers'."""
         start = _period(date_from).start if date_from else None
         end = _period(date_to).end if date_to else None
-        chosen = tuple((name, tuple(values)) for name, values in (filters or {}).items() if values)
-        return cls(text=text, start=start, end=end, filters=chosen, **options)  # type: ignore[arg-type]
+        given = dict(filters or {})
+        speakers = tuple(name for name in given.pop(SPEAKER, ()) if name.strip())
+        chosen = tuple((name, tuple(values)) for name, values in given.items() if values)
+        return cls(text=text, start=start, end=end, filters=chosen, speakers=speakers, **options)  # type: ignore[arg-type]
+
+    @property
+    def filtered(self) -> bool:
+        """Whether anything beside its text narrows what it finds."""
+        return bool(self.start or self.end or self.outlets or self.filters or self.speakers)
 
 
 def _period(value: str | Period) -> Period:

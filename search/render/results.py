@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..fields import IN_HITS, NAMES, Metadata
-from ..model import NO_VALUE, Hit, SearchResults, Statistics, StoredDocument
+from ..model import NO_OUTLET, NO_VALUE, UNDATED, Hit, SearchResults, Statistics, StoredDocument
 from .output import csv_row, json_line
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ def plain_mark(text: str) -> str:
     return f"**{text}**"
 
 
-def _count(n: int, one: str, many: str | None = None) -> str:
+def count(n: int, one: str, many: str | None = None) -> str:
     """'1 file', '2 files'; '1 was', '2 were'."""
     return f"{n} {one if n == 1 else many or one + 's'}"
 
@@ -59,7 +59,18 @@ def results_lines(results: SearchResults, mark: Mark = plain_mark) -> Iterator[s
         yield "By outlet: " + _facet_line(results.outlets, results.no_outlet, "no outlet")
         yield "By year:   " + _facet_line(dict(sorted(results.years.items())), results.undated, "undated")
         for name, counts in results.facets.items():
-            yield f"By {name}: ".ljust(11) + (" · ".join(f"{value} {count}" for value, count in counts.items()) or "-")
+            yield f"By {name}: ".ljust(11) + facet_line(counts, FACET_SHOWN)
+
+
+FACET_SHOWN = 10
+"""The most values of a facet a table shows (people are many); JSON has every one."""
+
+
+def facet_line(counts: dict[str, int], most: int | None = None) -> str:
+    """A facet's values and counts on one line, its first `most` (all with None)."""
+    items = list(counts.items())
+    line = " · ".join(f"{value} {count}" for value, count in items[:most]) or "-"
+    return line + (f" · … {len(items) - most} more" if most is not None and len(items) > most else "")
 
 
 def hit_lines(hit: Hit, mark: Mark = plain_mark) -> Iterator[str]:
@@ -81,9 +92,6 @@ def results_json(results: SearchResults) -> dict[str, Any]:
     }
 
 
-NO_OUTLET, UNDATED = "(no outlet)", "(undated)"
-"""The facet entries of the hits with no outlet or no date, as the table shows them:
-with them, each facet's counts add up to the total."""
 MISSING = frozenset({NO_OUTLET, UNDATED, NO_VALUE})
 """The facet entries that count documents without a value (no filter selects them)."""
 
@@ -288,7 +296,7 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     if report.rules_changed:
         yield "The cleaning rules changed: every document was cleaned again."
     if report.recleaned:
-        others = _count(len(report.recleaned), "other document")
+        others = count(len(report.recleaned), "other document")
         yield f"{others} cleaned again (lines repeated in their outlet changed)."
     for item in report.skipped:
         yield f"  skipped {item.doc_id}: {item.reason}"
@@ -303,7 +311,7 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
         yield f"Bad bytes replaced in {len(report.repaired)} UTF-8 file(s): {_some(report.repaired)}"
     if failed:
         yield (
-            f"{_count(len(failed), 'document')} could not be read, and are not in the index "
+            f"{count(len(failed), 'document')} could not be read, and are not in the index "
             "until they can be; the rest are indexed."
         )
 
@@ -314,7 +322,7 @@ def index_warning_lines(report: IndexReport) -> Iterator[str]:
         yield f"The index was built again from raw/: {report.unreadable.partition('; ')[0]}."
     if report.mostly_cut:
         yield (
-            f"The cleaner removed more than half the words of {_count(len(report.mostly_cut), 'document')}: "
+            f"The cleaner removed more than half the words of {count(len(report.mostly_cut), 'document')}: "
             f"{_some(report.mostly_cut)}. See why with `search clean FILE --removed`; "
             "[region] in rules.toml switches the article cut off for an outlet or a folder."
         )
@@ -348,8 +356,8 @@ def index_report_json(report: IndexReport) -> dict[str, Any]:
 
 def add_report_lines(report: AddReport) -> Iterator[str]:
     yield (
-        f"Copied {_count(len(report.copied), 'file')} into raw/; "
-        f"{_count(len(report.already_there), 'was', 'were')} there already."
+        f"Copied {count(len(report.copied), 'file')} into raw/; "
+        f"{count(len(report.already_there), 'was', 'were')} there already."
     )
     for item in report.refused:
         yield f"  not added {item.doc_id}: {item.reason}"

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -49,12 +50,40 @@ def fold(word: str) -> str:
 class Aliases:
     """Groups of spellings of one name, looked up by any member's folded form."""
 
-    def __init__(self, groups: dict[str, frozenset[str]]) -> None:
+    def __init__(self, groups: dict[str, frozenset[str]], names: dict[str, str] | None = None) -> None:
         self._groups = groups
+        self._names = names or {}
 
     def variants(self, term: str) -> frozenset[str]:
         """Other folded spellings of an (analysed) query term; empty if none."""
         return self._groups.get(fold(term), frozenset()) - {fold(term)}
+
+    def named(self, word: str) -> str | None:
+        """The name the table shows for a spelling ("Вучић" -> "Aleksandar Vučić"), if it lists one."""
+        return self._names.get(fold(word))
+
+
+def person_key(name: str, aliases: Aliases) -> str:
+    """What one person's names have in common across documents: the folded
+    surname, or the table's name for it ("Vucic", "Aleksandar Vučić" and
+    "Вучић" -> "aleksandar vucic")."""
+    surname = name.split()[-1]
+    shown = aliases.named(surname)
+    return fold(shown) if shown else fold(surname)
+
+
+def shown_names(counts: Mapping[str, int], aliases: Aliases) -> dict[str, str]:
+    """For each name counted, the form to show for its person: the alias
+    table's name, else the spelling of that person counted most (the longest
+    among equals)."""
+    spellings: dict[str, Counter[str]] = {}
+    for name, count in counts.items():
+        spellings.setdefault(person_key(name, aliases), Counter())[name] += count
+    chosen = {
+        key: aliases.named(key.split()[-1]) or max(found, key=lambda n: (found[n], len(n), n))
+        for key, found in spellings.items()
+    }
+    return {name: chosen[person_key(name, aliases)] for name in counts}
 
 
 def read_aliases(
@@ -71,12 +100,15 @@ def read_aliases(
     """
     tables = [(path, _text(path)) for path in (SHIPPED, archive_aliases) if path is not None]
     key = {"analysis": analysis, "tables": [text for _, text in tables]}
-    groups = _read_cache(cache, key) if cache else None
-    if groups is None:
-        groups = _analysed(_spellings(tables), normalise)
+    cached = _read_cache(cache, key) if cache else None
+    if cached is None:
+        entries = _entries(tables)
+        groups = _analysed([spellings for _, spellings in entries], normalise)
+        names = {fold(spelling): name for name, spellings in entries if name for spelling in spellings}
         if cache:
-            _write_cache(cache, key, groups)
-    return Aliases(groups)
+            _write_cache(cache, key, groups, names)
+        return Aliases(groups, names)
+    return Aliases(*cached)
 
 
 def _analysed(spellings: list[list[str]], normalise: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
@@ -97,37 +129,39 @@ def _text(path: Path) -> str | None:
         raise _invalid(path, exc) from exc
 
 
-def _spellings(tables: list[tuple[Path, str | None]]) -> list[list[str]]:
+def _entries(tables: list[tuple[Path, str | None]]) -> list[tuple[str | None, list[str]]]:
+    """Each group's name (None if it has none) and spellings."""
     import tomllib  # only when a table is read: a cached one is not
 
-    groups: list[list[str]] = []
+    entries: list[tuple[str | None, list[str]]] = []
     for path, text in tables:
         if text is None:
             continue
         try:
-            groups += [[str(v) for v in entry["spellings"]] for entry in tomllib.loads(text).get("names", [])]
-        except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+            for entry in tomllib.loads(text).get("names", []):
+                entries.append((entry.get("name"), [str(v) for v in entry["spellings"]]))
+        except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError) as exc:
             raise _invalid(path, exc) from exc
-    return groups
+    return entries
 
 
 def _invalid(path: Path, exc: Exception) -> SourceError:
     return SourceError(f"{path}: not a valid alias table ({exc}); see the comments in {SHIPPED}")
 
 
-def _read_cache(cache: Path, key: dict[str, Any]) -> dict[str, frozenset[str]] | None:
+def _read_cache(cache: Path, key: dict[str, Any]) -> tuple[dict[str, frozenset[str]], dict[str, str]] | None:
     try:
         data = json.loads(cache.read_text("utf-8"))
         if data["key"] != key:
             return None
-        return {term: frozenset(group) for term, group in data["groups"].items()}
+        return {term: frozenset(group) for term, group in data["groups"].items()}, dict(data["names"])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _write_cache(cache: Path, key: dict[str, Any], groups: dict[str, frozenset[str]]) -> None:
+def _write_cache(cache: Path, key: dict[str, Any], groups: dict[str, frozenset[str]], names: dict[str, str]) -> None:
     """Write the cache whole or not at all (another process may be reading it);
     not at all when its folder cannot be written or is not there."""
-    data = {"key": key, "groups": {term: sorted(group) for term, group in groups.items()}}
+    data = {"key": key, "groups": {term: sorted(group) for term, group in groups.items()}, "names": names}
     with suppress(OSError):
         write_whole(cache, json.dumps(data, ensure_ascii=False).encode())

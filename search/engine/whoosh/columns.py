@@ -239,6 +239,16 @@ class Columns:
         return list(map(names.__getitem__, codes))
 
     @cached_property
+    def people(self) -> list[bytes]:
+        """Each document's people, their names joined (b"" for none)."""
+        return column_values(self.reader, "people_names")
+
+    @cached_property
+    def quoted(self) -> list[bytes]:
+        """Each document's quotes, as JSON (b"" for none)."""
+        return column_values(self.reader, "quoted")
+
+    @cached_property
     def ids(self) -> list[bytes]:
         return column_values(self.reader, "id")
 

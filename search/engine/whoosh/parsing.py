@@ -12,7 +12,7 @@ from whoosh import query as Q
 from whoosh.qparser import AndGroup, MultifieldParser
 
 from ...errors import QueryError
-from ...query.request import SEARCH_FIELDS, SearchRequest, check_size, check_syntax, shown
+from ...query.request import SearchRequest, check_size, check_syntax, shown
 from ...text.names import Aliases, fold
 from .schema import TEXT_FIELDS, outlet_key, query_schema
 
@@ -23,8 +23,9 @@ EXACT_BOOST = 2.0
 NO_ALIASES = Aliases({})
 
 
-def parse_text(request: SearchRequest, aliases: Aliases | None = None) -> Q.Query:
+def parse_text(request: SearchRequest, aliases: Aliases | None = None, quotes: bool = False) -> Q.Query:
     """The Whoosh query for the request's text; everything when it is empty.
+    It searches the title and body, or with `quotes` the words quoted.
 
     Each word is widened to its exact form, its folded form and the other
     spellings of the alias table, the exact form counting most.
@@ -33,8 +34,22 @@ def parse_text(request: SearchRequest, aliases: Aliases | None = None) -> Q.Quer
     if not text.strip():
         return Q.Every()
     check_size(text)
-    query = _bag_of_words(request) if request.bag_of_words else _parse(request)
+    boosts = {"quotes": 1.0} if quotes else {"title": request.ranking.title_boost, "body": 1.0}
+    query = _bag_of_words(request, boosts) if request.bag_of_words else _parse(request, boosts)
     return query.accept(partial(_widen, aliases or NO_ALIASES))
+
+
+def speaker_filter(request: SearchRequest, aliases: Aliases | None) -> Q.Query | None:
+    """The documents quoting one of the request's speakers (each word of a
+    name in any of its spellings); None when it names none."""
+    if not request.speakers:
+        return None
+    analyse = query_schema()["speakers"].analyzer
+    names = [[Q.Term("speakers", token.text) for token in analyse(name)] for name in request.speakers]
+    if not all(names):
+        raise QueryError(f"no name to look for in the speaker {request.speakers[names.index([])]!r}")
+    widen = partial(_widen, aliases or NO_ALIASES)
+    return Q.Or([Q.And([term.accept(widen) for term in terms]) for terms in names])
 
 
 def _widen(aliases: Aliases, query: Q.Query) -> Q.Query:
@@ -44,17 +59,21 @@ def _widen(aliases: Aliases, query: Q.Query) -> Q.Query:
         return Q.Or([query, type(query)(query.fieldname, fold(query.text), boost=query.boost)])
     if type(query) is not Q.Term or query.fieldname not in TEXT_FIELDS:
         return query
-    others = ({fold(query.text)} | aliases.variants(query.text)) - {query.text}
+    others = widened_terms(query.text, aliases) - {query.text}
     if not others:
         return query
     exact = Q.Term(query.fieldname, query.text, boost=query.boost * EXACT_BOOST)
     return Q.Or([exact, *(Q.Term(query.fieldname, other, boost=query.boost) for other in sorted(others))])
 
 
-def _parse(request: SearchRequest) -> Q.Query:
+def widened_terms(term: str, aliases: Aliases) -> set[str]:
+    """An analysed word with its folded form and the alias table's other spellings."""
+    return {term, fold(term)} | aliases.variants(term)
+
+
+def _parse(request: SearchRequest, boosts: dict[str, float]) -> Q.Query:
     check_syntax(request.text)
-    boosts = {"title": request.ranking.title_boost, "body": 1.0}
-    parser = MultifieldParser(list(SEARCH_FIELDS), query_schema(), fieldboosts=boosts, group=AndGroup)
+    parser = MultifieldParser(list(boosts), query_schema(), fieldboosts=boosts, group=AndGroup)
     text = request.text
     try:
         parsed = parser.parse(_minus_as_not(text))
@@ -94,7 +113,7 @@ def _check_dates(query: Q.Query, has_dates: bool) -> None:
             raise QueryError("a date range in the query runs backwards; put the earlier date first")
 
 
-def _bag_of_words(request: SearchRequest) -> Q.Query:
+def _bag_of_words(request: SearchRequest, boosts: dict[str, float]) -> Q.Query:
     """Every word of the text, weighted by how often the text repeats it.
 
     Whoosh's parser would merge repeated words into one; long topics say
@@ -103,7 +122,6 @@ def _bag_of_words(request: SearchRequest) -> Q.Query:
     counts = Counter(token.text for token in query_schema()["body"].analyzer(request.text, mode="query"))
     if not counts:
         raise QueryError(f"nothing to search for in {shown(request.text)}: common words like 'the' are not indexed")
-    boosts = {"title": request.ranking.title_boost, "body": 1.0}
     return Q.Or(
         [Q.Term(field, term, boost=count * boost) for term, count in counts.items() for field, boost in boosts.items()]
     )
@@ -147,4 +165,6 @@ def explain(request: SearchRequest, known_outlets: list[str], aliases: Aliases |
     if request.outlets:
         limits.append("outlet " + " or ".join(repr(outlet) for outlet in request.outlets))
     limits.extend(f"{name} " + " or ".join(map(repr, values)) for name, values in request.filters)
+    if request.speakers:
+        limits.append(f"speaker {speaker_filter(request, aliases)}")
     return f"query: {query}\nfilter: {'; '.join(limits) or 'none'}\nsort: {request.sort}"

@@ -12,7 +12,7 @@ from whoosh import query as Q
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from ...model import Article, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
+from ...model import Article, FoundQuote, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
 from ...text.names import Aliases
@@ -59,6 +59,11 @@ class WhooshReader:
     ) -> tuple[SearchResults, Iterator[Hit]]:
         numbers = None if only is None else set(self._numbers(only))
         return searching.search(self.searcher, request, aliases, self.columns, ranked, snippets, numbers)
+
+    def quotes(self, request: SearchRequest, aliases: Aliases | None) -> list[FoundQuote]:
+        from .quoting import found_quotes
+
+        return found_quotes(self.searcher, request, aliases, self.columns)
 
     def ranked(self, request: SearchRequest, aliases: Aliases | None) -> list[tuple[str, float]]:
         return searching.ranked_ids(self.searcher, request, aliases, self.columns)

@@ -6,6 +6,7 @@ another version is refused with a message to run `search rebuild`.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -22,7 +23,7 @@ from .startup import english_stemmer
 if TYPE_CHECKING:
     from ...model import Article
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 
 
 class NewsAnalyzer(Analyzer):  # type: ignore[misc]
@@ -103,7 +104,15 @@ def analysis(variants: bool = True) -> Analysis:
     return (_INDEXED if variants else _QUERIED).analysis
 
 
-TEXT_FIELDS = ("title", "body", "outlet", *(field.name for field in FIELDS if field.kind == "text"))
+TEXT_FIELDS = (
+    "title",
+    "body",
+    "outlet",
+    *(field.name for field in FIELDS if field.kind == "text"),
+    "quotes",
+    "speakers",
+    "people",
+)
 COUNTS = {"title": "title_counts", "body": "body_counts"}
 """Fields whose postings are also kept without positions, and their twins.
 Word queries are scored from the twin, phrases from the field: Whoosh
@@ -152,6 +161,11 @@ def build_schema() -> Schema:
         sha=COLUMN(VarBytesColumn()),
         lines=KEYWORD(stored=True),
         story=KEYWORD,
+        quotes=TEXT(analyzer=text),
+        speakers=TEXT(analyzer=text),
+        people=TEXT(analyzer=text),
+        quoted=COLUMN(VarBytesColumn()),
+        people_names=COLUMN(VarBytesColumn()),
     )
 
 
@@ -168,6 +182,12 @@ def _counts(analyzer: NewsAnalyzer) -> TEXT:
     twin = TEXT(analyzer=analyzer, phrase=False)
     twin.scorable = False
     return twin
+
+
+PEOPLE_SEPARATOR = "\x1f"
+"""Between the names of the people_names column. A document's quotes are
+kept in a column too (`quoted`, JSON), not with its stored fields: listing
+the quotes of many documents then reads no bodies."""
 
 
 def column_text(value: bytes | str) -> str:
@@ -197,6 +217,15 @@ def to_fields(article: Article) -> dict[str, Any]:
         "story": " ".join(bands(article.body)),
     }
     fields |= {twin: fields[field] for field, twin in COUNTS.items()}
+    if article.quotes:
+        speakers = dict.fromkeys(quote.speaker for quote in article.quotes if quote.speaker)
+        fields |= {
+            "quotes": "\n\n".join(quote.text for quote in article.quotes),
+            "speakers": "\n".join(speakers),
+            "quoted": json.dumps([tuple(quote) for quote in article.quotes], ensure_ascii=False).encode(),
+        }
+    if article.people:
+        fields |= {"people": "\n".join(article.people), "people_names": PEOPLE_SEPARATOR.join(article.people).encode()}
     if article.outlet:
         fields |= {"outlet": article.outlet, "outlet_name": article.outlet, "outlet_key": outlet_key(article.outlet)}
     if article.date:

@@ -24,16 +24,16 @@ from whoosh.util.times import long_to_datetime
 
 from ...deadline import NO_DEADLINE, Deadline
 from ...errors import QueryError, UnknownDocument
-from ...fields import FACETS, IN_HITS, ordered
+from ...fields import FACETS, IN_HITS, PEOPLE, ordered
 from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
-from ...text.names import Aliases
+from ...text.names import Aliases, shown_names
 from ...text.snippets import MAX_ANALYZED, highlighted, snippet
 from ...text.spelling import edit_distance
 from .columns import Columns, column_reader
-from .parsing import facet_filter, outlet_filter, parse_text
-from .schema import column_text
+from .parsing import NO_ALIASES, facet_filter, outlet_filter, parse_text, speaker_filter
+from .schema import PEOPLE_SEPARATOR, column_text
 from .scores import Scores, scores
 
 
@@ -78,7 +78,7 @@ def ranked_ids(
 ) -> list[tuple[str, float]]:
     """Ids and scores of the best `limit` documents, ranked as `search query`
     ranks them (for evaluation runs: what is measured is what users get)."""
-    found, _ = _collect(searcher, request, aliases, columns)
+    found, _ = collect(searcher, request, aliases, columns)
     ranked = _ordered(found, "relevance", request.limit, columns)
     return [(column_text(columns.ids[docnum]), score) for docnum, score in ranked]
 
@@ -88,14 +88,14 @@ def best(
 ) -> tuple[list[int], int, set[str]]:
     """The numbers of the `size` best matches, how many match in all, and
     the body terms the query matches."""
-    found, query = _collect(searcher, request, aliases, columns)
+    found, query = collect(searcher, request, aliases, columns)
     ordered = _ordered(found, "relevance", size, columns)
     return [docnum for docnum, _ in ordered], len(found), _body_terms(query, searcher)
 
 
 def matching(searcher: Searcher, request: SearchRequest, aliases: Aliases | None, columns: Columns) -> list[int]:
     """The numbers of every document a request matches, in order."""
-    return sorted(_collect(searcher, request, aliases, columns)[0])
+    return sorted(collect(searcher, request, aliases, columns)[0])
 
 
 def search(
@@ -110,13 +110,14 @@ def search(
     """The counts over every match, and the hits, each made as it is read:
     the first `ranked` (None: all), of those numbered `only` if given."""
     deadline = Deadline(request.timeout)
-    found, query = _collect(searcher, request, aliases, columns, deadline)
+    found, query = collect(searcher, request, aliases, columns, deadline)
     by_outlet, by_year = columns.facets(found)
     outlets, no_outlet = _counts(by_outlet)
     years, undated = _counts(by_year)
     total = len(found)
     suggestion = suggest(searcher, request.text, deadline) if total < FEW_HITS and not request.bag_of_words else None
     facets = {name: _with_none(columns.facet(name, found)) for name in FACETS}
+    facets[PEOPLE] = people_facet(columns.people, found, aliases or NO_ALIASES)
     results = SearchResults(request, total, (), outlets, years, no_outlet, undated, suggestion, facets)
     ordered: Iterable[tuple[int, float]] = _ordered(found, request.sort, ranked, columns)
     if only is not None:
@@ -132,24 +133,26 @@ def search(
     return results, hits
 
 
-def _collect(
+def collect(
     searcher: Searcher,
     request: SearchRequest,
     aliases: Aliases | None,
     columns: Columns,
     deadline: Deadline | None = None,
+    quotes: bool = False,
 ) -> tuple[Scores, Q.Query]:
-    """Every match the request allows, with its score; and the query."""
+    """Every match the request allows, with its score; and the query (of
+    the words quoted, with `quotes`)."""
     deadline = deadline or Deadline(request.timeout)
-    query, ranges = _date_ranges(parse_text(request, aliases))
+    query, ranges = _date_ranges(parse_text(request, aliases, quotes))
     _check_expansions(query, searcher.reader(), deadline)
     found = scores(_ranking(searcher), query, _weighting(request), columns, deadline)
     deadline.check("scoring")
     for start, end in ranges:
         found = {docnum: found[docnum] for docnum in columns.dated_among(found, start, end)}
-    if not (request.start or request.end or request.outlets or request.filters):
+    if not request.filtered:
         return found, query
-    return {docnum: found[docnum] for docnum in allowed(searcher, request, columns, found)}, query
+    return {docnum: found[docnum] for docnum in allowed(searcher, request, columns, found, aliases)}, query
 
 
 DateRange = tuple[datetime | None, datetime | None]
@@ -249,14 +252,18 @@ def _grouped(
 
 
 def _body_terms(query: Q.Query, searcher: Searcher) -> set[str]:
-    """The body terms a query can match, wildcards expanded: what snippets mark.
+    return matched_terms(query, searcher, "body")
+
+
+def matched_terms(query: Q.Query, searcher: Searcher, field: str) -> set[str]:
+    """The terms of `field` a query can match, wildcards expanded: what snippets mark.
 
     (Whoosh's `existing_terms` would do, but its loop variable overwrites its
     field argument and drops the terms of every leaf after the first.)
     """
     reader = searcher.reader()
     found = (term for leaf in query.leaves() for term in leaf.expanded_terms(reader, phrases=True))
-    return {column_text(text) for field, text in found if field == "body"}
+    return {column_text(text) for name, text in found if name == field}
 
 
 def highlight(searcher: Searcher, doc_id: str, request: SearchRequest, aliases: Aliases | None) -> Snippet:
@@ -266,12 +273,20 @@ def highlight(searcher: Searcher, doc_id: str, request: SearchRequest, aliases: 
     return highlighted(body, terms, body_analysis(searcher))
 
 
-def allowed(searcher: Searcher, request: SearchRequest, columns: Columns, documents: Collection[int]) -> list[int]:
-    """Those of `documents` the request's dates, outlets and facet filters allow."""
+def allowed(
+    searcher: Searcher,
+    request: SearchRequest,
+    columns: Columns,
+    documents: Collection[int],
+    aliases: Aliases | None = None,
+) -> list[int]:
+    """Those of `documents` the request's dates, outlets, speakers and facet filters allow."""
     kept = columns.dated_among(documents, request.start, request.end) if request.start or request.end else documents
     filters = [facet_filter(name, values, known_values(searcher, name)) for name, values in request.filters]
     if request.outlets:
         filters.append(outlet_filter(request, known_outlets(searcher)))
+    if request.speakers:
+        filters.append(speaker_filter(request, aliases))
     for chosen in (set(searcher.docs_for_query(query)) for query in filters):
         kept = [docnum for docnum in kept if docnum in chosen]
     return list(kept)
@@ -407,6 +422,19 @@ def _hit(
         metadata={name: fields[name] for name in IN_HITS if name in fields},
         date_source=fields.get("date_source", "none"),
     )
+
+
+def people_facet(people: list[bytes], documents: Collection[int], aliases: Aliases) -> dict[str, int]:
+    """How many of `documents` quote or name each person, a person's
+    spellings counted as one (`text.names.shown_names`), most first."""
+    groups = Counter(people[n] for n in documents)
+    named = Counter(name for joined in groups if joined for name in column_text(joined).split(PEOPLE_SEPARATOR))
+    shown = shown_names(named, aliases)
+    counts: Counter[str] = Counter()
+    for joined, count in groups.items():
+        if joined:
+            counts.update(dict.fromkeys({shown[name] for name in column_text(joined).split(PEOPLE_SEPARATOR)}, count))
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
 def _with_none(groups: dict[Any, int]) -> dict[str, int]:
