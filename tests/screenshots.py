@@ -12,6 +12,7 @@ PAGES = {
     "search": "/?q=gas",
     "timeline": "/timeline?q=vucic&by=outlet&unit=year",
     "document": "/documents/004_c9068389083bc5e7.txt?q=putin+gas",
+    "quotes": "/quotes?q=serbia",
 }
 
 

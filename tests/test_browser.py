@@ -95,6 +95,22 @@ def test_a_bar_of_the_timeline_filters_the_results(site: str, browser: webdriver
     assert _summary(browser).startswith("5 hits for vucic") and "from=2024-01-01" in browser.current_url
 
 
+def test_who_said_it_click_a_speaker_then_open_the_document(site: str, browser: webdriver.Chrome) -> None:
+    browser.get(f"{site}/?q=serbia")
+    _then(browser, browser.find_element(By.LINK_TEXT, "who said it").click)
+    assert _summary(browser).startswith("10 quotes of serbia") and "/quotes?q=serbia" in browser.current_url
+    facet = browser.find_element(By.CSS_SELECTOR, '[data-facet="speaker"]').find_element(By.LINK_TEXT, "Sergey Lavrov")
+    _then(browser, facet.click)
+    assert _summary(browser).startswith("1 quote of serbia") and "speaker=Sergey+Lavrov" in browser.current_url
+    speaker = browser.find_element(By.CSS_SELECTOR, ".quote .speaker")
+    assert speaker.text == "Sergey Lavrov"
+    _then(browser, browser.find_element(By.CSS_SELECTOR, ".quote .meta a").click)
+    assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Visit of the Minister of Foreign Affairs")
+    _then(browser, browser.back)
+    _then(browser, browser.back)
+    assert _summary(browser).startswith("10 quotes of serbia")
+
+
 def test_download_every_hit_as_csv(site: str, browser: webdriver.Chrome, downloads: Path) -> None:
     browser.get(f"{site}/?q=vucic")
     browser.find_element(By.CSS_SELECTOR, "a.download").click()

@@ -75,6 +75,26 @@ def test_every_page_has_a_json_twin_with_the_clis_shape(client: TestClient, invo
     assert client.get("/api/watches").json() == {"watches": [], "runs": []}
 
 
+def test_the_quotes_page_and_its_twins(client: TestClient, invoke: Invoke) -> None:
+    page = client.get("/quotes", params={"q": "gas"})
+    assert page.status_code == 200 and "1</strong> quote of <q>gas</q>" in page.text
+    assert '<span class="speaker">Aleksandar Vučić</span> · 2024-10-20 · The Moscow Times' in page.text
+    chosen = client.get("/quotes", params={"speaker": "lavrov"}).text
+    assert "5</strong> quotes" in chosen and "speaker: lavrov ✕" in chosen
+    assert "/quotes?speaker=Sergey+Lavrov" in client.get("/quotes").text  # the speaker facet's link
+    api = client.get("/api/quotes", params={"q": "sanctions"}).json()
+    cli = json.loads(invoke("quotes", "sanctions", "--format", "json").stdout)
+    assert api == cli | {"page": 1}
+    speakers = client.get("/api/speakers", params={"q": "serbia"}).json()
+    assert speakers == json.loads(invoke("speakers", "serbia", "--format", "json").stdout)
+    documents = client.get("/", params={"q": "gas", "speaker": "vucic"}).text
+    assert "3</strong> hits" in documents and "speaker: vucic ✕" in documents
+    assert "1</strong> hit for" in client.get("/", params={"speaker": "lavrov"}).text
+    people = _facet(client.get("/", params={"q": "gas"}).text, "people")
+    assert "/?q=gas+people%3AVu%C4%8Di%C4%87" in people  # a person's link adds people:SURNAME
+    assert "1</strong> hit" in client.get("/", params={"q": "gas people:Lavrov"}).text
+
+
 def test_the_csv_download_carries_every_hit(client: TestClient, invoke: Invoke) -> None:
     answer = client.get("/api/query.csv", params={"q": "vucic"})
     assert (
@@ -101,6 +121,7 @@ def test_the_document_page_marks_the_query_and_shows_what_was_removed(client: Te
     assert "<mark>Putin</mark>" in page and "<mark>gas</mark>" in page
     assert "from sidecar" in page and "What the cleaner removed (21)" in page and "donation appeal" in page
     assert "Similar documents" in page and "The same story in other outlets" in page
+    assert "Who is quoted (5)" in page and '<span class="speaker">Kremlin</span>' in page
 
 
 def test_the_raw_file_is_text_that_never_runs(client: TestClient, archive: Archive) -> None:

@@ -28,10 +28,10 @@ from starlette.staticfiles import StaticFiles
 from ..archive import Archive
 from ..errors import SearchError, UnknownDocument
 from ..explore.timeline import Bucket, Timeline, following
-from ..fields import FACETS
 from ..ingest.sources import decode
-from ..model import SearchResults, Snippet
+from ..model import QuoteResults, SearchResults, Snippet
 from ..render.explore import story_json, terms_json, timeline_json, watch_list_json, watch_run_json
+from ..render.quotes import quotes_json, speakers_json
 from ..render.results import (
     MISSING,
     document_json,
@@ -59,6 +59,7 @@ def create_app(archive: Archive) -> Starlette:
         Route("/", pages.search),
         Route("/documents/{doc_id:path}/raw", pages.raw),
         Route("/documents/{doc_id:path}", pages.document),
+        Route("/quotes", pages.quotes),
         Route("/timeline", pages.timeline),
         Route("/stats", pages.stats),
         Route("/watches", pages.watches),
@@ -67,6 +68,8 @@ def create_app(archive: Archive) -> Starlette:
         Route("/api/documents/{doc_id:path}", pages.api_document),
         Route("/api/similar/{doc_id:path}", pages.api_similar),
         Route("/api/story/{doc_id:path}", pages.api_story),
+        Route("/api/quotes", pages.api_quotes),
+        Route("/api/speakers", pages.api_speakers),
         Route("/api/timeline", pages.api_timeline),
         Route("/api/terms", pages.api_terms),
         Route("/api/stats", pages.api_stats),
@@ -132,10 +135,11 @@ def _page(template: str, request: Request, status: int = 200, **context: Any) ->
     html = _TEMPLATES.get_template(template).render(
         request=request,
         params=query,
-        filters=("outlet", *FACETS),
+        filters=params.FILTERS,
         missing=MISSING,
         link=params.link,
         toggled=params.toggled,
+        person_query=params.person_query,
         marked=_marked,
         **context,
     )
@@ -184,6 +188,7 @@ class _Pages:
             document=document,
             body=archive.highlight(doc_id, text),
             removed=cleaned.removed if cleaned else (),
+            quotes=cleaned.quotes if cleaned else (),
             similar=archive.similar(doc_id, 5).hits,
             story=[member for member in archive.story(doc_id) if member.doc_id != doc_id],
         )
@@ -196,6 +201,17 @@ class _Pages:
             raise UnknownDocument(f"the raw file of {doc_id!r} is no longer in raw/")
         text, _ = decode(path.read_bytes(), is_html=False)
         return PlainTextResponse(text, headers=_INERT)
+
+    def quotes(self, request: Request) -> Response:
+        found, page = self._quotes_of(_params(request))
+        pages = min(-(-found.total // params.PER_PAGE), params.MAX_PAGE)
+        return _page("quotes.html", request, found=found, page=page, pages=pages)
+
+    def _quotes_of(self, query: params.Params) -> tuple[QuoteResults, int]:
+        """The quotes of the page asked for, and its number."""
+        page = params.page_number(query)
+        found = self.archives.get().quotes(params.search_request(query, limit=page * params.PER_PAGE))
+        return found._replace(quotes=found.quotes[(page - 1) * params.PER_PAGE :]), page
 
     def timeline(self, request: Request) -> Response:
         query = _params(request)
@@ -247,6 +263,15 @@ class _Pages:
     def api_story(self, request: Request) -> Response:
         doc_id = request.path_params["doc_id"]
         return JSONResponse(story_json(doc_id, self.archives.get().story(doc_id)))
+
+    def api_quotes(self, request: Request) -> Response:
+        found, page = self._quotes_of(_params(request))
+        return JSONResponse(quotes_json(found) | {"page": page})
+
+    def api_speakers(self, request: Request) -> Response:
+        query = _params(request)
+        search = params.search_request(query, limit=params.number(query, "limit", 20, 1000))
+        return JSONResponse(speakers_json(search, self.archives.get().speakers(search)))
 
     def api_timeline(self, request: Request) -> Response:
         found, text = self._timeline(_params(request))

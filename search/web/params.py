@@ -1,8 +1,8 @@
 """A page's URL as a request: the same words, dates and filters as the CLI.
 
 Every state of a page lives in its URL (`q`, `from`, `to`, `outlet`, each
-facet of `search.fields`, `sort`, `page`, `collapse`), so that it can be
-shared, bookmarked and gone back to.
+facet of `search.fields`, `speaker`, `sort`, `page`, `collapse`), so that it
+can be shared, bookmarked and gone back to.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from ..errors import QueryError
 from ..fields import FACETS
-from ..query.request import SORTS, SearchRequest
+from ..query.request import SORTS, SPEAKER, SearchRequest
 
 PER_PAGE = 10
 MAX_PAGE = 100
@@ -36,12 +36,25 @@ def search_request(params: Params, limit: int = PER_PAGE) -> SearchRequest:
         first(params, "q"),
         first(params, "from") or None,
         first(params, "to") or None,
-        {name: [v for v in params.get(name, ()) if v.strip()] for name in FACETS},
+        {name: [v for v in params.get(name, ()) if v.strip()] for name in (*FACETS, SPEAKER)},
         outlets=tuple(v for v in params.get("outlet", ()) if v.strip()),
         sort=sort,
         limit=limit,
         collapse=first(params, "collapse") in ("1", "on", "true"),
     )
+
+
+FILTERS = ("outlet", *FACETS, SPEAKER)
+"""The parameters that filter, each a chip on the page that removes it."""
+
+
+def person_query(params: Params, name: str) -> str:
+    """The query with the documents naming a person added: the people facet's
+    link. Only the surname is asked, in any spelling, as the facet counts
+    a person's spellings as one ("Sergei Shoigu" also finds "Shoygu")."""
+    words = first(params, "q")
+    added = f"people:{name.split()[-1]}"
+    return words if added in words.split() else f"{words} {added}".strip()
 
 
 def number(params: Params, name: str, default: int, most: int) -> int:

@@ -40,16 +40,22 @@ def parse_text(request: SearchRequest, aliases: Aliases | None = None, quotes: b
 
 
 def speaker_filter(request: SearchRequest, aliases: Aliases | None) -> Q.Query | None:
-    """The documents quoting one of the request's speakers (each word of a
-    name in any of its spellings); None when it names none."""
+    """The documents quoting someone of the surname (the last word) of one of
+    the request's speakers, in any spelling; None when it names none. (Which
+    of their quotes are that person's is `quoting`'s to tell.)"""
     if not request.speakers:
         return None
+    widen = partial(_widen, aliases or NO_ALIASES)
+    return Q.Or([Q.Term("speakers", words[-1]).accept(widen) for words in speaker_words(request)])
+
+
+def speaker_words(request: SearchRequest) -> list[list[str]]:
+    """The analysed words of each speaker's name the request asks for."""
     analyse = query_schema()["speakers"].analyzer
-    names = [[Q.Term("speakers", token.text) for token in analyse(name)] for name in request.speakers]
+    names = [[token.text for token in analyse(name)] for name in request.speakers]
     if not all(names):
         raise QueryError(f"no name to look for in the speaker {request.speakers[names.index([])]!r}")
-    widen = partial(_widen, aliases or NO_ALIASES)
-    return Q.Or([Q.And([term.accept(widen) for term in terms]) for terms in names])
+    return names
 
 
 def _widen(aliases: Aliases, query: Q.Query) -> Q.Query:

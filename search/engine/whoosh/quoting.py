@@ -22,8 +22,8 @@ from ...query.request import SearchRequest
 from ...text.analysis import Analysis
 from ...text.names import Aliases, fold
 from .columns import Columns
-from .parsing import NO_ALIASES, widened_terms
-from .schema import column_text, query_schema
+from .parsing import NO_ALIASES, speaker_words, widened_terms
+from .schema import column_text
 from .searching import collect, matched_terms
 
 
@@ -79,12 +79,15 @@ def _scored(
 
 def _speaker_terms(request: SearchRequest, aliases: Aliases) -> list[list[set[str]]]:
     """For each speaker asked, the spellings each word of the name may have."""
-    analyse = query_schema()["speakers"].analyzer
-    return [[widened_terms(token.text, aliases) for token in analyse(name)] for name in request.speakers]
+    return [[widened_terms(word, aliases) for word in words] for words in speaker_words(request)]
 
 
 def _said_by(speaker: str | None, names: list[list[set[str]]], analysis: Analysis) -> bool:
+    """Whether a quote's speaker is one of those asked: every word of the
+    name asked is in the speaker's, in any spelling; only the surname when the
+    document gives the speaker's surname alone ("Sergei Shoigu" is "Shoygu")."""
     if not speaker:
         return False
-    said = {fold(term) for term in analysis.words(speaker)}
-    return any(all(said & spellings for spellings in words) for words in names)
+    said = [{fold(term) for term in analysis.terms(word.lower())} for word in speaker.split()]
+    words = set().union(*said)
+    return any(all(words & spellings for spellings in (name if len(said) > 1 else name[-1:])) for name in names)
