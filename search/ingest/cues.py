@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +61,15 @@ class QuoteRules:
             rf"(?i:\b(?:{shortened})\.)|\b(?:[^\W\d_]\.){{2,3}}|\b[^\W\d_]\.(?=\s+[^\W\d_])|\w[\w’'-]*|[^\w\s]"
         )
 
+    @cached_property
+    def name_runs(self) -> re.Pattern[str]:
+        """Runs of capitalised words within a line, with the particles between
+        them ("von der"); a word may hold or end with a full stop ("U.S.",
+        "Gov.", "Putin." ending a sentence: `ingest.quotes` splits there)."""
+        capital, particles = _capitals(), _alternatives(self.particles)
+        word = rf"{capital}[\w’'.-]*"
+        return re.compile(rf"(?<![\w’'.-]){word}(?:[ \t]+(?:(?:{particles})[ \t]+)*{word})*")
+
     def sentence_ends(self, text: str) -> list[int]:
         """Where the sentences of `text` end (after the stop and any closing mark)."""
         ends = []
@@ -88,6 +97,25 @@ class QuoteRules:
             if end:
                 return end
         return None
+
+
+@cache
+def _capitals() -> str:
+    """A character class of every capital letter of Unicode's basic plane
+    (Python's regular expressions have no \\p{Lu})."""
+    ranges: list[list[int]] = []
+    for code in range(0x10000):
+        if chr(code).isupper() or chr(code).istitle():
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "[" + "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in ranges) + "]"
+
+
+def _alternatives(words: frozenset[str]) -> str:
+    """`words` as alternatives of a regular expression, the longest first."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True)) or "(?!)"
 
 
 _STOP = re.compile(r"([.!?])[\"”»’']?(?=\s+[\"“«„‘'\w]|\s*$)")
