@@ -196,6 +196,7 @@ class Archive:
         sort: str = "relevance",
         limit: int = 10,
         collapse: bool = False,
+        people: bool = False,
         ranking: Ranking = DEFAULT_RANKING,
         timeout: float | None = DEFAULT_TIMEOUT,
     ) -> SearchResults:
@@ -212,6 +213,7 @@ class Archive:
             sort=sort,
             limit=limit,
             collapse=collapse,
+            people=people,
             ranking=ranking,
             timeout=timeout,
         )

@@ -386,6 +386,7 @@ def _searching(ctx: click.Context) -> Archive:
     "--limit", type=click.IntRange(min=1), help="Hits to show [default: 10 in a table, every hit in the other formats]."
 )
 @click.option("--collapse", is_flag=True, help="One hit per story; its copies in other outlets listed under it.")
+@click.option("--people", is_flag=True, help="Also count the persons the hits quote or name (the people facet).")
 @_output(*EXPORT_FORMATS)
 @click.option("--explain", is_flag=True, help="Show the query the engine runs instead of running it.")
 @click.option(
@@ -406,6 +407,7 @@ def query(
     sort: str,
     limit: int | None,
     collapse: bool,
+    people: bool,
     form: str,
     explain: bool,
     timeout: float,
@@ -421,6 +423,7 @@ def query(
         "outlets": outlets,
         "sort": sort,
         "collapse": collapse,
+        "people": people,
         "limit": limit or DEFAULT_LIMIT,
         "timeout": timeout,
     }

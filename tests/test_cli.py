@@ -48,13 +48,6 @@ def test_query_json_contract(invoke: Invoke) -> None:
         "outlet": {"Presidency of the Republic of Serbia": 2},
         "year": {"2020": 2},
         "language": {"en": 2},
-        "people": {
-            "Aleksandar Vučić": 2,
-            "Vladimir Putin": 2,
-            "Irinej": 1,
-            "Sergei Shoigu": 1,
-            "Sergey Lavrov": 1,
-        },
     }
 
 

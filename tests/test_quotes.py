@@ -160,11 +160,24 @@ def test_speakers_counts_who_is_quoted_on_a_subject(invoke: Invoke) -> None:
     assert "1. Aleksandar Vučić · 9 quotes in 4 documents" in invoke("speakers", "serbia").stdout
 
 
-def test_the_people_facet_merges_spellings(archive: Archive) -> None:
-    people = archive.search("putin").facets["people"]
+def test_the_people_facet_merges_spellings(archive: Archive, invoke: Invoke) -> None:
+    assert "people" not in archive.search("putin").facets  # counted when asked
+    people = archive.search("putin", people=True).facets["people"]
     assert people["Aleksandar Vučić"] == 5  # "Vucic" (two outlets) and "Vučić" (the Presidency) are one
     assert people["Vladimir Putin"] == 4
     assert archive.search("people:shoigu").total == 1
+    data = json.loads(invoke("query", "vucic", "--from", "2020", "--to", "Dec 2020", "--people", "--json").stdout)
+    assert data["facets"]["people"] == {
+        "Aleksandar Vučić": 2,
+        "Vladimir Putin": 2,
+        "Irinej": 1,
+        "Sergei Shoigu": 1,
+        "Sergey Lavrov": 1,
+    }
+    assert (
+        "By people: Aleksandar Vučić 5 · Vladimir Putin 4 · Sergey Lavrov 2"
+        in invoke("query", "vucic", "--people").stdout
+    )
 
 
 def test_quotes_follow_the_documents_as_they_are_added_changed_and_removed(empty_home: Path) -> None:

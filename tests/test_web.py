@@ -61,7 +61,7 @@ def test_pages_sort_collapse_and_suggest(client: TestClient) -> None:
 
 def test_every_page_has_a_json_twin_with_the_clis_shape(client: TestClient, invoke: Invoke) -> None:
     api = client.get("/api/query", params={"q": "gas"}).json()
-    cli = json.loads(invoke("query", "gas", "--json").stdout)
+    cli = json.loads(invoke("query", "gas", "--people", "--json").stdout)
     assert api["total"] == cli["total"] and api["facets"] == cli["facets"]
     assert [hit["id"] for hit in api["hits"]] == [hit["id"] for hit in cli["hits"]]
     assert client.get(f"/api/documents/{DOCUMENT}").json() == json.loads(invoke("show", DOCUMENT, "--json").stdout)

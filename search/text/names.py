@@ -53,6 +53,8 @@ class Aliases:
     def __init__(self, groups: dict[str, frozenset[str]], names: dict[str, str] | None = None) -> None:
         self._groups = groups
         self._names = names or {}
+        self._keys: dict[str, str] = {}
+        self._persons: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
 
     def variants(self, term: str) -> frozenset[str]:
         """Other folded spellings of an (analysed) query term; empty if none."""
@@ -62,14 +64,24 @@ class Aliases:
         """The name the table shows for a spelling ("Вучић" -> "Aleksandar Vučić"), if it lists one."""
         return self._names.get(fold(word))
 
+    def person(self, name: str) -> str:
+        """What one person's names have in common across documents: the folded
+        surname, or the table's name for it ("Vucic", "Aleksandar Vučić" and
+        "Вучић" -> "aleksandar vucic"). Remembered: a facet asks it of every
+        name of its documents, query after query."""
+        key = self._keys.get(name)
+        if key is None:
+            surname = name.split()[-1]
+            shown = self.named(surname)
+            key = self._keys[name] = fold(shown) if shown else fold(surname)
+        return key
 
-def person_key(name: str, aliases: Aliases) -> str:
-    """What one person's names have in common across documents: the folded
-    surname, or the table's name for it ("Vucic", "Aleksandar Vučić" and
-    "Вучић" -> "aleksandar vucic")."""
-    surname = name.split()[-1]
-    shown = aliases.named(surname)
-    return fold(shown) if shown else fold(surname)
+    def persons(self, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """Each name of a document with its person (`person`), remembered."""
+        found = self._persons.get(names)
+        if found is None:
+            found = self._persons[names] = tuple((self.person(name), name) for name in names)
+        return found
 
 
 def shown_names(counts: Mapping[str, int], aliases: Aliases) -> dict[str, str]:
@@ -78,12 +90,34 @@ def shown_names(counts: Mapping[str, int], aliases: Aliases) -> dict[str, str]:
     among equals)."""
     spellings: dict[str, Counter[str]] = {}
     for name, count in counts.items():
-        spellings.setdefault(person_key(name, aliases), Counter())[name] += count
-    chosen = {
-        key: aliases.named(key.split()[-1]) or max(found, key=lambda n: (found[n], len(n), n))
-        for key, found in spellings.items()
-    }
-    return {name: chosen[person_key(name, aliases)] for name in counts}
+        spellings.setdefault(aliases.person(name), Counter())[name] += count
+    chosen = {key: _shown(key, found, aliases) for key, found in spellings.items()}
+    return {name: chosen[aliases.person(name)] for name in counts}
+
+
+def people_counts(groups: Mapping[tuple[str, ...], int], aliases: Aliases, most: int) -> dict[str, int]:
+    """The `most` persons counted most in `groups` (the names of a document,
+    and how many documents have just those), a person's spellings counted as
+    one, shown as `shown_names` shows them. (A document giving one person in
+    two spellings counts twice: `ingest.quotes` gives each its fullest form.)"""
+    named: Counter[tuple[str, str]] = Counter()
+    for names, count in groups.items():
+        for pair in aliases.persons(names):
+            named[pair] += count
+    counts: Counter[str] = Counter()
+    for (key, _), count in named.items():
+        counts[key] += count
+    best = dict(counts.most_common(most))
+    spellings: dict[str, Counter[str]] = {key: Counter() for key in best}
+    for (key, name), count in named.items():
+        if key in best:
+            spellings[key][name] = count
+    shown = ((_shown(key, spellings[key], aliases), count) for key, count in best.items())
+    return dict(sorted(shown, key=lambda item: (-item[1], item[0])))
+
+
+def _shown(key: str, spellings: Counter[str], aliases: Aliases) -> str:
+    return aliases.named(key.split()[-1]) or max(spellings, key=lambda n: (spellings[n], len(n), n))
 
 
 def read_aliases(

@@ -41,6 +41,7 @@ def search_request(params: Params, limit: int = PER_PAGE) -> SearchRequest:
         sort=sort,
         limit=limit,
         collapse=first(params, "collapse") in ("1", "on", "true"),
+        people=True,
     )
 
 

@@ -239,9 +239,17 @@ class Columns:
         return list(map(names.__getitem__, codes))
 
     @cached_property
-    def people(self) -> list[bytes]:
-        """Each document's people, their names joined (b"" for none)."""
+    def _people(self) -> list[bytes]:
         return column_values(self.reader, "people_names")
+
+    def people_of(self, documents: Collection[int]) -> Counter[bytes]:
+        """How many of `documents` have each value of people_names (their
+        people's names joined; b"" for none). A few are looked up one by one
+        while the column is not read, as `dates_of` does."""
+        if "_people" in self.__dict__ or len(documents) * FEW >= self.reader.doc_count_all():
+            return Counter(map(self._people.__getitem__, documents))
+        column = column_reader(self.reader, "people_names")
+        return Counter(column[n] for n in documents)
 
     @cached_property
     def quoted(self) -> list[bytes]:

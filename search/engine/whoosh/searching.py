@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from datetime import datetime
+from functools import lru_cache
 from itertools import compress, islice
 from typing import Any
 
@@ -28,7 +29,7 @@ from ...fields import FACETS, IN_HITS, PEOPLE, ordered
 from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
-from ...text.names import Aliases, shown_names
+from ...text.names import Aliases, people_counts
 from ...text.snippets import MAX_ANALYZED, highlighted, snippet
 from ...text.spelling import edit_distance
 from .columns import Columns, column_reader
@@ -117,7 +118,8 @@ def search(
     total = len(found)
     suggestion = suggest(searcher, request.text, deadline) if total < FEW_HITS and not request.bag_of_words else None
     facets = {name: _with_none(columns.facet(name, found)) for name in FACETS}
-    facets[PEOPLE] = people_facet(columns.people, found, aliases or NO_ALIASES)
+    if request.people:
+        facets[PEOPLE] = people_facet(columns.people_of(found), aliases or NO_ALIASES)
     results = SearchResults(request, total, (), outlets, years, no_outlet, undated, suggestion, facets)
     ordered: Iterable[tuple[int, float]] = _ordered(found, request.sort, ranked, columns)
     if only is not None:
@@ -424,17 +426,22 @@ def _hit(
     )
 
 
-def people_facet(people: list[bytes], documents: Collection[int], aliases: Aliases) -> dict[str, int]:
-    """How many of `documents` quote or name each person, a person's
-    spellings counted as one (`text.names.shown_names`), most first."""
-    groups = Counter(people[n] for n in documents)
-    named = Counter(name for joined in groups if joined for name in column_text(joined).split(PEOPLE_SEPARATOR))
-    shown = shown_names(named, aliases)
-    counts: Counter[str] = Counter()
-    for joined, count in groups.items():
-        if joined:
-            counts.update(dict.fromkeys({shown[name] for name in column_text(joined).split(PEOPLE_SEPARATOR)}, count))
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+PEOPLE_SHOWN = 50
+"""The persons a people facet counts, most counted first (as a terms
+aggregation's size): an archive names thousands."""
+
+
+def people_facet(groups: Counter[bytes], aliases: Aliases) -> dict[str, int]:
+    """How many documents quote or name each person (`text.names.people_counts`),
+    from how many have each joined value of the people_names column."""
+    named = {_names(joined): count for joined, count in groups.items() if joined}
+    return people_counts(named, aliases, PEOPLE_SHOWN)
+
+
+@lru_cache(maxsize=100_000)
+def _names(joined: bytes) -> tuple[str, ...]:
+    """The names of a people_names value (remembered: broad queries meet the same ones)."""
+    return tuple(column_text(joined).split(PEOPLE_SEPARATOR))
 
 
 def _with_none(groups: dict[Any, int]) -> dict[str, int]:
