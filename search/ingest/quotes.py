@@ -477,7 +477,8 @@ def _split_title(run: list[str], rules: QuoteRules) -> tuple[list[str], list[str
     Minister Sergey Lavrov" -> (["Russian", "Foreign", "Minister"], ["Sergey", "Lavrov"])."""
     last_title = max((i for i, word in enumerate(run) if _key(word) in rules.titles), default=-1)
     title = run[: last_title + 1]
-    name = [word.rstrip(".") for word in run[last_title + 1 :] if _key(word) not in rules.not_names]
+    words = (word.rstrip(".") for word in run[last_title + 1 :] if _key(word) not in rules.not_names)
+    name = [word for word in words if "." not in word]  # "U.S." is no one's name
     long = [i for i, word in enumerate(name) if _is_name(word) and len(word) > 1]
     if len(long) > 2:
         name = name[long[-2] :]

@@ -2,7 +2,7 @@
 
 Two measures in one run, on the same archive of `--docs` whole stories (filed
 hard-wrapped, as in the scale benchmark):
-- `search rebuild --workers 1` with the code of `--before` (a revision from
+- `search rebuild` with the code of `--before` (a revision from
   before quotes were found, checked out in a git worktree) and with this
   tree, in turns, `--repeat` times each: the medians and what the second adds;
 - the quote finder alone (`ingest.quotes.quotations`) on the cleaned bodies,
@@ -42,12 +42,12 @@ def main() -> None:
         write_archive(home, documents(options.docs))
         subprocess.run(["git", "worktree", "add", "--detach", str(before), options.before], cwd=PROJECT, check=True)
         try:
-            times = _rebuilds(home, {"before": before, "after": PROJECT}, options.repeat)
+            times = _rebuilds(home, {"before": before, "after": PROJECT}, options.repeat, options.workers)
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(before)], cwd=PROJECT, check=True)
         finding, quotes, speakers = _finder(home)
     old, new = statistics.median(times["before"]), statistics.median(times["after"])
-    print(f"{options.docs:,} whole Reuters stories, rebuild --workers 1, medians of {options.repeat}")
+    print(f"{options.docs:,} whole Reuters stories, rebuild --workers {options.workers}, medians of {options.repeat}")
     print(f"  before ({options.before}): {old:6.1f} s  {options.docs / old:5.0f} docs/s")
     print(f"  after (this tree):  {new:6.1f} s  {options.docs / new:5.0f} docs/s  (+{100 * (new - old) / old:.1f} %)")
     print(f"  the finder alone:   {finding:6.1f} s  ({100 * finding / new:.1f} % of the rebuild)")
@@ -59,16 +59,27 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--before", default="688988a", help="a revision from before quotes were found")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=1, help="passed to `search rebuild --workers`")
     return parser.parse_args()
 
 
-def _rebuilds(home: Path, trees: dict[str, Path], repeat: int) -> dict[str, list[float]]:
+def _rebuilds(home: Path, trees: dict[str, Path], repeat: int, workers: int) -> dict[str, list[float]]:
     """Seconds of each tree's rebuild, run in turns so that both see the same machine."""
     times: dict[str, list[float]] = {name: [] for name in trees}
     for _ in range(repeat):
         for name, tree in trees.items():
             environment = os.environ | {"PYTHONPATH": str(tree)}
-            command = [sys.executable, "-m", "search", "--home", str(home), "rebuild", "--workers", "1", "--json"]
+            command = [
+                sys.executable,
+                "-m",
+                "search",
+                "--home",
+                str(home),
+                "rebuild",
+                "--workers",
+                str(workers),
+                "--json",
+            ]
             started = time.perf_counter()
             subprocess.run(command, env=environment, cwd=tree, stdout=subprocess.DEVNULL, check=True)
             times[name].append(time.perf_counter() - started)
