@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from search import Archive
+from search.engine.whoosh.writing import MERGE_AT
 
 from .conftest import whoosh_index, write
 
@@ -93,3 +94,42 @@ def test_queries_keep_working_while_a_rebuild_runs(tmp_path: Path) -> None:
         totals.append(archive.search("gas").total)
     assert rebuild.wait() == 0 and totals and set(totals) == {DOCUMENTS}
     assert archive.search("gas").total == DOCUMENTS  # and the new generation answers
+
+
+def _added_in_pieces(home: Path, pieces: int, size: int) -> None:
+    """`pieces` adds of `size` documents each, through the library: a segment each."""
+    archive = Archive(home)
+    for piece in range(pieces):
+        folder = home / "incoming" / str(piece)
+        for n in range(size):
+            write(folder / f"p{piece:02d}-{n:02d}.txt", f"Piece {piece}\n\nGas note {n} of piece {piece}.")
+        archive.add([folder], {})
+
+
+def _segments(home: Path) -> int:
+    return len(whoosh_index(Archive(home))._segments())
+
+
+def test_an_add_never_merges_and_the_next_index_does(tmp_path: Path) -> None:
+    _archive_of(tmp_path, 120)
+    assert _search(tmp_path, "index").returncode == 0
+    _added_in_pieces(tmp_path, MERGE_AT, 20)
+    assert _segments(tmp_path) == 1 + MERGE_AT  # every add left its own segment
+    report = json.loads(_search(tmp_path, "index", "--json").stdout)
+    assert report["merged"] == MERGE_AT and report["added"] == []
+    assert _segments(tmp_path) == 2
+    assert json.loads(_search(tmp_path, "query", "gas", "--json").stdout)["total"] == 120 + MERGE_AT * 20
+    assert json.loads(_search(tmp_path, "index", "--json").stdout)["merged"] == 0
+
+
+@pytest.mark.parametrize("delay", [0.5, 0.8, 1.1])
+def test_a_merge_killed_midway_leaves_the_archive_as_it_was(tmp_path: Path, delay: float) -> None:
+    _archive_of(tmp_path, DOCUMENTS)
+    assert _search(tmp_path, "index").returncode == 0
+    _added_in_pieces(tmp_path, MERGE_AT, 30)
+    before, pieces = _ids(tmp_path), _segments(tmp_path)
+    _kill_after(tmp_path, "index", delay)
+    assert _ids(tmp_path) == before and _segments(tmp_path) in (pieces, pieces - MERGE_AT + 1)
+    assert json.loads(_search(tmp_path, "query", "gas", "--json").stdout)["total"] == len(before)
+    assert _search(tmp_path, "index").returncode == 0
+    assert _ids(tmp_path) == before and _segments(tmp_path) == pieces - MERGE_AT + 1

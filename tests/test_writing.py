@@ -18,7 +18,7 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from search.engine.whoosh import writing
 from search.engine.whoosh.schema import build_schema, to_fields
-from search.engine.whoosh.writing import INLINE_LIMIT, MERGE_AT, open_writer
+from search.engine.whoosh.writing import INLINE_LIMIT, MERGE_AT, merge, open_writer
 from search.ingest.pipeline import finish, never_repeated, prepare
 from search.ingest.rules import load_rules
 from search.ingest.sources import scan
@@ -167,17 +167,23 @@ def _commit(ix: Index, *ids: str, deleted: tuple[str, ...] = ()) -> list[int]:
             writer.add_document(id=doc_id, body=f"oil prices {doc_id}")
         for doc_id in deleted:
             writer.delete_by_term("id", doc_id)
+    return _sizes(ix)
+
+
+def _sizes(ix: Index) -> list[int]:
     return [segment.doc_count() for segment in whoosh_index.open_dir(ix.storage.folder)._segments()]
 
 
 def test_segments_of_one_order_of_size_merge_once_there_are_ten(tmp_path: Path) -> None:
     ix = whoosh_index.create_in(str(tmp_path), build_schema())
     _commit(ix, *[f"b{n}" for n in range(20)])
-    for n in range(MERGE_AT):
+    for n in range(MERGE_AT - 1):
         _commit(ix, f"a{n}")
-    assert _commit(ix, "last") == [20, MERGE_AT + 1]  # the ten of one document merged with the new one
+    assert merge(ix) == 0 and _sizes(ix) == [20] + [1] * (MERGE_AT - 1)  # nine: nothing to merge, nothing written
+    assert _commit(ix, "last") == [20] + [1] * MERGE_AT  # a commit merges nothing: an add never waits for a merge
+    assert merge(ix) == MERGE_AT and _sizes(ix) == [20, MERGE_AT]
     with ix.searcher() as searcher:
-        assert len(searcher.search(Term("body", "oil"), limit=None)) == 20 + MERGE_AT + 1
+        assert len(searcher.search(Term("body", "oil"), limit=None)) == 20 + MERGE_AT
 
 
 def test_segments_of_the_largest_size_are_never_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -188,9 +194,10 @@ def test_segments_of_the_largest_size_are_never_merged(tmp_path: Path, monkeypat
     for n in range(MERGE_AT):
         _commit(ix, f"a{n}", f"b{n}", f"c{n}")
     assert _commit(ix, "small") == [3] * MERGE_AT + [1]
+    assert merge(ix) == 0
     for n in range(MERGE_AT - 1):
         _commit(ix, f"d{n}", f"e{n}")
-    assert _commit(ix, "f", "g") == [3] * MERGE_AT + [MERGE_AT * 2 + 1]  # below the cap, merged as ever
+    assert merge(ix) == MERGE_AT and _sizes(ix) == [3] * MERGE_AT + [MERGE_AT * 2 - 1]  # below the cap, merged
 
 
 def test_a_segment_whose_documents_are_all_deleted_is_dropped(tmp_path: Path) -> None:

@@ -162,7 +162,12 @@ class Engine(Protocol):
 
     def writer(self, folder: Path, memory_mb: int | None = None) -> AbstractContextManager[Writer]:
         """A writer whose changes are committed when the block ends, and
-        cancelled when it raises."""
+        cancelled when it raises. Its commit merges nothing: see `merge`."""
+
+    def merge(self, folder: Path) -> int:
+        """Merge the small pieces the commits of writers left (segments), as
+        the engine's policy says; how many were merged (0: nothing to do).
+        Killed midway, it leaves the index as it was."""
 
     def combine(self, folder: Path, parts: list[Path]) -> None:
         """Move the indexes in `parts` into the empty index in `folder`, as one."""

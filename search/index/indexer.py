@@ -39,7 +39,9 @@ def update(
     workers: int | None = None,
     only: list[str] | None = None,
 ) -> IndexReport:
-    """Add new files, re-index changed ones, remove deleted ones.
+    """Add new files, re-index changed ones, remove deleted ones; then merge
+    the pieces that writes left in the index (not with `only`, what `search
+    add` does: an add returns without waiting for a merge).
 
     With no index yet, or rules that changed since the last build (every
     document is then cleaned again), this is a full build. With `only`, the
@@ -54,7 +56,10 @@ def update(
                 report = _rebuild_locked(store, raw_root, rules, progress, workers)
                 report.rules_changed = True
                 return report
-            return _sync(store, raw_root, rules, progress, only)
+            report = _sync(store, raw_root, rules, progress, only)
+            if only is None:  # `search index`, not `search add`: an add never waits for a merge
+                report.merged = engine().merge(store.live())
+            return report
         except Exception as exc:
             if not isinstance(exc, SchemaMismatch) and not engine_failure(exc):
                 raise

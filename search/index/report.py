@@ -27,6 +27,8 @@ class IndexReport:
     repaired: list[str] = field(default_factory=list)
     """Documents read as UTF-8 with bad bytes replaced."""
     documents: int = 0
+    merged: int = 0
+    """Pieces of the index (segments) merged after the changes."""
     rules_changed: bool = False
     rebuilt: bool = False
     unreadable: str | None = None

@@ -295,6 +295,8 @@ def index_report_lines(report: IndexReport) -> Iterator[str]:
     )
     if report.rules_changed:
         yield "The cleaning rules changed: every document was cleaned again."
+    if report.merged:
+        yield f"Merged {count(report.merged, 'segment')} of the index that earlier writes had left."
     if report.recleaned:
         others = count(len(report.recleaned), "other document")
         yield f"{others} cleaned again (lines repeated in their outlet changed)."
@@ -349,6 +351,7 @@ def index_report_json(report: IndexReport) -> dict[str, Any]:
         "repaired": report.repaired,
         "documents": report.documents,
         "rules_changed": report.rules_changed,
+        "merged": report.merged,
         "unreadable": report.unreadable,
         "rebuilt": report.rebuilt,
     }

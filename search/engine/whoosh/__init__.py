@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .startup import import_whoosh
 
@@ -63,9 +63,14 @@ class WhooshEngine:
     def writer(self, folder: Path, memory_mb: int | None = None) -> Iterator[WhooshWriter]:
         from .writing import open_writer  # a query does not write
 
-        options = {} if memory_mb is None else {"limitmb": memory_mb}
+        options: dict[str, Any] = {} if memory_mb is None else {"limitmb": memory_mb}
         with open_writer(storage.open_index(folder), **options) as writer:
             yield WhooshWriter(writer)
+
+    def merge(self, folder: Path) -> int:
+        from .writing import merge
+
+        return merge(storage.open_index(folder))
 
     def combine(self, folder: Path, parts: list[Path]) -> None:
         storage.combine(folder, parts)

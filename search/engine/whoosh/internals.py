@@ -40,6 +40,8 @@ PRIVATE = {
     "_weights": "W3LeafMatcher: the block's weights",
     "_values": "W3LeafMatcher: the block's values",
     "_next_block": "W3LeafMatcher: move to the next block",
+    # whoosh/index.py: the segments a merge would rewrite, known before a writer is opened (writing.py)
+    "_segments": "FileIndex: the segments its table of contents names",
     # whoosh/filedb/filestore.py: files opened memory-mapped (storage.py)
     "_fpath": "FileStorage: the path of a file of the storage",
 }

@@ -28,7 +28,9 @@ every query a lookup per term and a new process its columns. `_merge` is
 a logarithmic policy (Lucene's before its tiered one): segments of the same
 order of size are merged once there are MERGE_AT of them, so a document is
 rewritten once per tenfold growth, up to MERGE_MAX_DOCS; empty segments are
-dropped.
+dropped. A writer's commit only drops the empty segments (`_keep`): merging
+is `merge`'s, which `search index` runs after its changes, so that no `add`
+waits for the merge of the segments before it.
 """
 
 from __future__ import annotations
@@ -47,11 +49,25 @@ from whoosh.writing import SegmentWriter
 from .columns import segment_lengths
 
 
-def open_writer(ix: Index, **options: Any) -> SegmentWriter:
-    """A writer for `ix`, taking the options of `Index.writer`."""
+def open_writer(ix: Index, merge: bool = False, **options: Any) -> SegmentWriter:
+    """A writer for `ix`, taking the options of `Index.writer`; its commit
+    merges segments by `_merge` if `merge`, and only drops empty ones if not."""
     writer = _Writer(ix, codec=_Codec(inlinelimit=INLINE_LIMIT), **options)
-    writer.mergetype = _merge
+    writer.mergetype = _merge if merge else _keep
     return writer
+
+
+def merge(ix: Index) -> int:
+    """Merge the segments of `ix` that `_merge` would, and drop the empty
+    ones; how many segments were merged. Killed midway, it leaves `ix` as it
+    was: Whoosh's commit writes the new segment first, and the table of
+    contents that names it last."""
+    segments = ix._segments()
+    kept, merged = _plan(segments)
+    if len(kept) == len(segments):
+        return 0  # nothing to merge or drop: no commit, no new generation for readers to open
+    open_writer(ix, merge=True).commit()
+    return len(merged)
 
 
 INLINE_LIMIT = 8
@@ -83,21 +99,31 @@ their maximum size."""
 
 def _merge(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
     """The segments `writer` keeps as they are: the others are merged into its new one, or dropped when empty."""
+    kept, merged = _plan(segments)
+    for segment in merged:
+        with SegmentReader(writer.storage, writer.schema, segment) as reader:
+            writer.add_reader(reader)
+    return kept
+
+
+def _keep(writer: SegmentWriter, segments: list[Segment]) -> list[Segment]:
+    """Every segment but the empty ones (a commit that merges nothing)."""
+    return [segment for segment in segments if segment.doc_count()]
+
+
+def _plan(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
+    """The segments kept as they are, and those to merge (the empty ones are in neither)."""
     orders: defaultdict[int, list[Segment]] = defaultdict(list)
-    kept = []
+    kept: list[Segment] = []
+    merged: list[Segment] = []
     for segment in segments:
         if segment.doc_count() >= MERGE_MAX_DOCS:
             kept.append(segment)
         elif segment.doc_count():
             orders[len(str(segment.doc_count()))].append(segment)
     for order in orders.values():
-        if len(order) < MERGE_AT:
-            kept += order
-            continue
-        for segment in order:
-            with SegmentReader(writer.storage, writer.schema, segment) as reader:
-                writer.add_reader(reader)
-    return kept
+        (kept if len(order) < MERGE_AT else merged).extend(order)
+    return kept, merged
 
 
 class _Writer(SegmentWriter):  # type: ignore[misc]
