@@ -231,15 +231,16 @@ def _exit_for(report: IndexReport | None) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--removed", is_flag=True, help="Also list what was removed, with the class of boilerplate.")
+@click.option("--quotes", is_flag=True, help="Also list the quotes found, with their speakers, and the people named.")
 @_output()
 @click.pass_context
-def clean(ctx: click.Context, file: Path, removed: bool, form: str) -> None:
+def clean(ctx: click.Context, file: Path, removed: bool, quotes: bool, form: str) -> None:
     """Show what the cleaner keeps of FILE and the metadata it finds; writes nothing.
 
     Example: search clean raw/004_c9068389083bc5e7.txt --removed
     """
     article = _archive(ctx).clean(file)
-    _emit(record(partial(article_lines, article, removed), partial(article_json, article)), form)
+    _emit(record(partial(article_lines, article, removed, quotes), partial(article_json, article)), form)
 
 
 _WORKERS = click.option(

@@ -219,3 +219,13 @@ def test_a_bad_gold_file_is_one_line_of_error(invoke: Invoke, tmp_path: Path) ->
     result = invoke("eval-quotes", str(bad))
     assert result.exit_code != 0 and "not a gold file of quotations" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_clean_shows_what_the_finder_makes_of_one_file(invoke: Invoke) -> None:
+    sample = str(PROJECT / "raw" / "004_c9068389083bc5e7.txt")
+    shown = invoke("clean", sample, "--quotes").stdout
+    assert "--- quotes (5) ---" in shown and "[Kremlin] The situation in Ukraine was also discussed." in shown
+    assert shown.rstrip().endswith("people: Aleksandar Vucic, Vladimir Putin")
+    data = json.loads(invoke("clean", sample, "--json").stdout)
+    assert data["quotes"][0] == {"text": data["quotes"][0]["text"], "speaker": "Aleksandar Vucic"}
+    assert data["people"] == ["Aleksandar Vucic", "Vladimir Putin"]

@@ -74,7 +74,7 @@ class QuoteRules:
         """Where the sentences of `text` end (after the stop and any closing mark)."""
         ends = []
         for match in _STOP.finditer(text):
-            word = _LAST_WORD.search(text, 0, match.start())
+            word = _LAST_WORD.search(text, max(0, match.start() - 40), match.start())
             if (
                 match.group(1) == "."
                 and word

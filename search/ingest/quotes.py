@@ -454,13 +454,13 @@ def _run_before(tokens: list[str], end: int, rules: QuoteRules) -> list[str]:
     return run
 
 
-def _run_after(tokens: list[str], start: int, rules: QuoteRules, articles: bool = True) -> list[str]:
+def _run_after(tokens: list[str], start: int, rules: QuoteRules) -> list[str]:
     """The name run (or pronoun) starting at tokens[start] (after a "the")."""
     rest = tokens[start:]
-    if articles and rest and rest[0].casefold() == "the":
+    if rest and rest[0].casefold() == "the":
         rest = rest[1:]
     if rest and rest[0].casefold() in rules.pronouns | rules.group_pronouns:
-        return rest[:1] if articles else []
+        return rest[:1]
     run: list[str] = []
     for word in rest:
         if not _fits(word, rules, inside=bool(run)):

@@ -204,7 +204,7 @@ def _metadata_json(metadata: Metadata) -> dict[str, str | None]:
     return {name: metadata.get(name) for name in NAMES}
 
 
-def article_lines(article: Article, removed: bool = False) -> Iterator[str]:
+def article_lines(article: Article, removed: bool = False, quotes: bool = False) -> Iterator[str]:
     yield from _metadata_lines(article.title, article.date_text, article.date_source, article.outlet, article.metadata)
     yield ""
     yield article.body
@@ -213,6 +213,12 @@ def article_lines(article: Article, removed: bool = False) -> Iterator[str]:
         yield f"--- removed ({len(article.removed)}) ---"
         for item in article.removed:
             yield f"[{item.why}] {item.text}"
+    if quotes:
+        yield ""
+        yield f"--- quotes ({len(article.quotes)}) ---"
+        for quote in article.quotes:
+            yield f"[{quote.speaker or 'speaker not found'}] {quote.text}"
+        yield f"people: {', '.join(article.people) or '(none)'}"
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -225,6 +231,8 @@ def article_json(article: Article) -> dict[str, Any]:
         "body": article.body,
         "removed": [item.text for item in article.removed],
         "removed_by": [{"class": item.why, "text": item.text} for item in article.removed],
+        "quotes": [{"text": quote.text, "speaker": quote.speaker} for quote in article.quotes],
+        "people": list(article.people),
     }
 
 
