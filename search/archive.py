@@ -345,7 +345,7 @@ class Archive:
     def statistics(self) -> Statistics:
         from .model import MOSTLY_CUT
 
-        return self._reading().statistics(MOSTLY_CUT)
+        return self._reading().statistics(MOSTLY_CUT, self.aliases)
 
     def export_opensearch(self, folder: Path, index_name: str = "news") -> ExportReport:
         """Write an OpenSearch mapping and bulk files of every document into `folder`."""

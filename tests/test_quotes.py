@@ -229,3 +229,9 @@ def test_clean_shows_what_the_finder_makes_of_one_file(invoke: Invoke) -> None:
     data = json.loads(invoke("clean", sample, "--json").stdout)
     assert data["quotes"][0] == {"text": data["quotes"][0]["text"], "speaker": "Aleksandar Vucic"}
     assert data["people"] == ["Aleksandar Vucic", "Vladimir Putin"]
+
+
+def test_the_archive_at_a_glance_counts_its_people(archive: Archive, invoke: Invoke) -> None:
+    assert archive.statistics().facets["people"]["Aleksandar Vučić"] == 5
+    table = invoke("stats").stdout
+    assert "By people:\n       5  Aleksandar Vučić\n       4  Vladimir Putin" in table

@@ -105,7 +105,8 @@ class Reader(Protocol):
         """The documents of `doc_id`'s story, oldest first; with a request,
         those its dates and outlets allow (and `doc_id` itself)."""
 
-    def statistics(self, mostly_cut: int) -> Statistics: ...
+    def statistics(self, mostly_cut: int, aliases: Aliases | None = None) -> Statistics:
+        """The archive at a glance; its people facet merges spellings by `aliases`."""
 
     def document_count(self) -> int: ...
 

@@ -112,8 +112,8 @@ class WhooshReader:
         within = set(searching.allowed(self.searcher, request, self.columns, [n for n, _ in members]))
         return [member for n, member in members if n in within or n == docnum]
 
-    def statistics(self, mostly_cut: int) -> Statistics:
-        return searching.statistics(self.searcher, mostly_cut)
+    def statistics(self, mostly_cut: int, aliases: Aliases | None = None) -> Statistics:
+        return searching.statistics(self.searcher, mostly_cut, aliases)
 
     def document_count(self) -> int:
         return int(self.searcher.doc_count())

@@ -483,10 +483,11 @@ def stored(fields: dict[str, Any]) -> StoredDocument:
     )
 
 
-def statistics(searcher: Searcher, mostly_cut: int) -> Statistics:
-    """Counts by outlet and year, the date span, the undated documents and
-    those that lost more than `mostly_cut` percent of their words, read from
-    the columns rather than from every stored document."""
+def statistics(searcher: Searcher, mostly_cut: int, aliases: Aliases | None = None) -> Statistics:
+    """Counts by outlet and year (and the facets, people among them), the
+    date span, the undated documents and those that lost more than
+    `mostly_cut` percent of their words, read from the columns rather than
+    from every stored document."""
     reader = searcher.reader()
     live = [n for n in range(reader.doc_count_all()) if not reader.is_deleted(n)]
     if not live:
@@ -505,5 +506,10 @@ def statistics(searcher: Searcher, mostly_cut: int) -> Statistics:
         undated=tuple(sorted(column_text(ids[n]) for n in live if not dated[n])),
         no_outlet=tuple(sorted(column_text(ids[n]) for n in live if not outlets[n])),
         mostly_cut=dict(sorted((column_text(ids[n]), cut[n]) for n in live if cut[n] > mostly_cut)),
-        facets={name: _with_none(Columns(reader).facet(name, live)) for name in FACETS},
+        facets=_archive_facets(Columns(reader), live, aliases),
     )
+
+
+def _archive_facets(columns: Columns, live: list[int], aliases: Aliases | None) -> dict[str, dict[str, int]]:
+    facets = {name: _with_none(columns.facet(name, live)) for name in FACETS}
+    return facets | {PEOPLE: people_facet(columns.people_of(live), aliases or NO_ALIASES)}
