@@ -12,6 +12,7 @@ from search import Archive
 from search.evaluate.quotes import evaluate_quotes
 from search.ingest.quotes import marked, quotations
 from search.ingest.rules import load_rules
+from search.model import Quote
 from search.query.request import SearchRequest
 
 from .conftest import FIXTURES, PROJECT, Invoke, write
@@ -235,3 +236,15 @@ def test_the_archive_at_a_glance_counts_its_people(archive: Archive, invoke: Inv
     assert archive.statistics().facets["people"]["Aleksandar Vučić"] == 5
     table = invoke("stats").stdout
     assert "By people:\n       5  Aleksandar Vučić\n       4  Vladimir Putin" in table
+
+
+def test_serbian_and_russian_words_that_are_never_names() -> None:
+    serbian = (
+        "У Београду је председник Александар Вучић рекао: „Србија неће увести санкције.“ У понедељак је отпутовао."
+    )
+    assert quotations(serbian, RULES.quotes.of("sr")) == (
+        (Quote("Србија неће увести санкције.", "Александар Вучић"),),
+        ("Александар Вучић",),
+    )
+    russian = "В Москве министр Сергей Лавров заявил: «Мы готовы к диалогу». В понедельник он уехал."
+    assert quotations(russian, RULES.quotes.of("ru"))[1] == ("Сергей Лавров",)
