@@ -248,3 +248,11 @@ def test_serbian_and_russian_words_that_are_never_names() -> None:
     )
     russian = "В Москве министр Сергей Лавров заявил: «Мы готовы к диалогу». В понедельник он уехал."
     assert quotations(russian, RULES.quotes.of("ru"))[1] == ("Сергей Лавров",)
+
+
+@pytest.mark.parametrize("table", ["wrong = 3\n", '[marks]\n"<<" = [">>"]\n', "[limits]\nname_words = 'three'\n"])
+def test_a_bad_quotes_table_is_one_line_of_error(invoke: Invoke, home: Path, table: str) -> None:
+    write(home / "quotes.toml", table)
+    result = invoke("index")
+    assert result.exit_code != 0 and "quotes.toml: bad cue" in result.stderr
+    assert "Traceback" not in result.output

@@ -92,17 +92,14 @@ def _speakers_shown(found: list[FoundQuote], aliases: Aliases) -> dict[str, str]
 def _ordered(found: list[FoundQuote], request: SearchRequest) -> list[FoundQuote]:
     """By score (with words, sorted by relevance), then newest first; or by
     date (undated last either way); a document's quotes in their order."""
-    positions = {id(quote): n for n, quote in enumerate(found)}
 
-    def when(quote: FoundQuote) -> float:
-        return quote.published.timestamp() if quote.published else 0.0
-
-    def key(quote: FoundQuote) -> tuple[float, bool, float, str, int]:
+    def key(item: tuple[int, FoundQuote]) -> tuple[float, bool, float, str, int]:
+        position, quote = item
         by_score = -round(quote.score, 6) if request.sort == "relevance" else 0.0
-        date = when(quote) if request.sort == "oldest" else -when(quote)
-        return by_score, quote.published is None, date, quote.doc_id, positions[id(quote)]
+        when = quote.published.timestamp() if quote.published else 0.0
+        return by_score, quote.published is None, when if request.sort == "oldest" else -when, quote.doc_id, position
 
-    return sorted(found, key=key)
+    return [quote for _, quote in sorted(enumerate(found), key=key)]
 
 
 def _counted(values: Iterable[str | None], missing_label: str = NO_VALUE) -> dict[str, int]:

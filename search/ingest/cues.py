@@ -56,7 +56,7 @@ class QuoteRules:
     @cached_property
     def tokens(self) -> re.Pattern[str]:
         """Words (an abbreviation with its full stop, "U.S.", "Gov.") and marks."""
-        shortened = "|".join(sorted(map(re.escape, self.abbreviations), key=len, reverse=True))
+        shortened = _alternatives(self.abbreviations)
         return re.compile(
             rf"(?i:\b(?:{shortened})\.)|\b(?:[^\W\d_]\.){{2,3}}|\b[^\W\d_]\.(?=\s+[^\W\d_])|\w[\w’'-]*|[^\w\s]"
         )
@@ -149,15 +149,20 @@ def compile_cues(layers: list[dict[str, Any]]) -> Cues:
     lists: dict[str, dict[str, set[str]]] = {}
     codes: dict[str, list[str]] = {}
     for layer in layers:
-        marks |= {opening: tuple(closings) for opening, closings in layer.pop("marks", {}).items()}
-        limits |= layer.pop("limits", {})
+        marks |= {opening: tuple(closings) for opening, closings in layer.get("marks", {}).items()}
+        limits |= layer.get("limits", {})
         for language, entry in layer.items():
+            if language in ("marks", "limits"):
+                continue
             chosen = lists.setdefault(language, {name: set() for name in LISTS})
             for name in LISTS:
                 chosen[name] |= {str(word).casefold() for word in entry.get(name, [])}
             codes.setdefault(language, [language]).extend(entry.get("also", []))
+    if any(len(opening) != 1 for opening in marks):
+        raise ValueError(f"an opening mark is one character, not {next(o for o in marks if len(o) != 1)!r}")
     settings = {name: int(value) for name, value in limits.items()}
-    languages = {code: _rules(marks, settings, lists[language]) for language in lists for code in codes[language]}
+    built = {language: _rules(marks, settings, lists[language]) for language in lists}
+    languages = {code: built[language] for language in lists for code in codes[language]}
     if FALLBACK not in languages:
         raise ValueError(f"no [{FALLBACK}] cues")
     return Cues(languages)

@@ -126,7 +126,7 @@ class Mentions:
         before = self._persons(at)
         if not before:
             return None
-        near = self.body.rfind(_BREAK, 0, self.body.rfind(_BREAK, 0, at) if _BREAK in self.body[:at] else 0)
+        near = self.body.rfind(_BREAK, 0, max(0, self.body.rfind(_BREAK, 0, at)))  # the paragraph before
         subjects = [m for m in before if m.subject and m.at > near]
         if subjects:
             return self.fullest(subjects[-1].name)

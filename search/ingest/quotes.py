@@ -197,15 +197,15 @@ class _Reader:
         if following is None:
             return False
         between = self.body[span.end : following.start]
-        return _BREAK not in between and not self.rules.sentence_ends(between + " X")
+        return _BREAK not in between and not self.rules.sentence_ends(between)
 
     def _before_cue(self, tokens: list[str], span: Span) -> tuple[bool, str | None]:
         source = self.rules.source(tokens)
         if source is not None:
             return True, self.names.resolved(run_after(tokens, source, self.rules), span.start)
         cues = self.rules.cues(tokens, len(tokens))
+        subject = run_after(tokens, 0, self.rules)
         for start, _ in reversed(cues):
-            subject = run_after(tokens, 0, self.rules)
             if subject and len(subject) < start:
                 return True, self.names.resolved(subject, span.start)
             window = tokens[max(0, start - self.rules.speaker_before) : start]

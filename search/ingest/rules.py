@@ -154,7 +154,7 @@ def load_rules(archive_rules: Path | None = None) -> Rules:
     digest = hashlib.sha1(b"\0".join(raw for _, raw in layers + quote_layers)).hexdigest()
     try:
         quotes = compile_cues([_toml(origin, raw) for origin, raw in quote_layers])
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise SourceError(f"{quote_layers[-1][0]}: bad cue ({exc}); see the comments in {QUOTES}") from exc
     try:
         return _compile(data, digest, quotes)

@@ -173,7 +173,8 @@ class _Pages:
     def _page_of(self, query: params.Params) -> tuple[SearchResults, int]:
         """The results with the hits of the page asked for, and its number."""
         page = params.page_number(query)
-        results = self.archives.get().run(params.search_request(query, limit=page * params.PER_PAGE))
+        search = params.search_request(query, limit=page * params.PER_PAGE, people=True)
+        results = self.archives.get().run(search)
         return results._replace(hits=results.hits[(page - 1) * params.PER_PAGE :]), page
 
     def document(self, request: Request) -> Response:

@@ -27,8 +27,10 @@ def first(params: Params, name: str, default: str = "") -> str:
     return values[0].strip()
 
 
-def search_request(params: Params, limit: int = PER_PAGE) -> SearchRequest:
-    """The request a page's parameters ask for; QueryError says what is wrong in them."""
+def search_request(params: Params, limit: int = PER_PAGE, people: bool = False) -> SearchRequest:
+    """The request a page's parameters ask for (with `people`, its people
+    facet counted, as the search page shows it); QueryError says what is
+    wrong in them."""
     sort = first(params, "sort", "relevance") or "relevance"
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort!r}; use one of {', '.join(SORTS)}")
@@ -41,7 +43,7 @@ def search_request(params: Params, limit: int = PER_PAGE) -> SearchRequest:
         sort=sort,
         limit=limit,
         collapse=first(params, "collapse") in ("1", "on", "true"),
-        people=True,
+        people=people,
     )
 
 

@@ -66,7 +66,8 @@ def merge(ix: Index) -> int:
     kept, merged = _plan(segments)
     if len(kept) == len(segments):
         return 0  # nothing to merge or drop: no commit, no new generation for readers to open
-    open_writer(ix, merge=True).commit()
+    with open_writer(ix, merge=True):
+        pass  # commits on leaving, merging by `_merge`; cancelled if it raises
     return len(merged)
 
 
