@@ -50,6 +50,11 @@ def _same(text: str) -> None:
     everything = _tokens(news_analyzer(), text, removestops=False)
     assert [t for t in everything if not t[4]] == _tokens(news_analyzer(), text)
     assert all(t[0] == text[t[2] : t[3]].lower() for t in everything if t[4])
+    # The segment writer's way in: each term's positions, as Whoosh's Positions format gathers them.
+    gathered: dict[str, list[int]] = {}
+    for term, position, *_ in _tokens(news_analyzer(), text):
+        gathered.setdefault(term, []).append(position)
+    assert news_analyzer().positions(text) == gathered
 
 
 def _same_spans(text: str) -> None:

@@ -4,10 +4,13 @@ postings in the term index, and a table of contents plain Whoosh reads."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
 from whoosh.filedb.compound import CompoundStorage
@@ -17,8 +20,9 @@ from whoosh.query import Term
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from search.engine.whoosh import writing
-from search.engine.whoosh.schema import build_schema, to_fields
-from search.engine.whoosh.writing import INLINE_LIMIT, MERGE_AT, merge, open_writer
+from search.engine.whoosh.codec import INLINE_LIMIT
+from search.engine.whoosh.schema import COUNTS, build_schema, to_fields
+from search.engine.whoosh.writing import MERGE_AT, merge, open_writer
 from search.ingest.pipeline import finish, never_repeated, prepare
 from search.ingest.rules import load_rules
 from search.ingest.sources import scan
@@ -205,3 +209,72 @@ def test_a_segment_whose_documents_are_all_deleted_is_dropped(tmp_path: Path) ->
     _commit(ix, "a", "b")
     assert _commit(ix, "c") == [2, 1]
     assert _commit(ix, "d", deleted=("a", "b")) == [1, 1]
+
+
+_WORDS = ["Vučić", "Вучић", "gas", "gases", "the", "of", "U.S.", "AT&T", "Kyiv's", "2024", "naïve", "Moscow", "deal"]
+_DOCUMENTS = st.lists(
+    st.fixed_dictionaries(
+        {
+            "body": st.lists(st.sampled_from(_WORDS), max_size=300).map(" ".join),
+            "title": st.lists(st.sampled_from(_WORDS), max_size=6).map(" ".join),
+            "outlet": st.sampled_from(["N1", "Kyiv Post", "The Moscow Times"]),
+            "language": st.sampled_from(["en", "sr", "uk"]),
+            "lines": st.lists(st.sampled_from(["k1", "k2", "k3", "k4"]), max_size=3).map(" ".join),
+            "date": st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2030, 1, 1)),
+            "cut": st.integers(0, 100),
+        },
+        optional={"quotes": st.sampled_from(["gas deal", "the deal of Vučić"]), "author": st.sampled_from(_WORDS)},
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+def _fields(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Documents with an id and the twins of COUNTS, as `to_fields` gives them."""
+    return [
+        document
+        | {"id": f"d{n}", "outlet_name": document["outlet"], "year": str(document["date"].year)}
+        | {twin: document[field] for field, twin in COUNTS.items()}
+        for n, document in enumerate(documents)
+    ]
+
+
+def _written(folder: Path, documents: list[dict[str, Any]], make_writer: Callable[[Index], SegmentWriter]) -> Index:
+    folder.mkdir()
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    with make_writer(ix) as writer:
+        for document in documents:
+            writer.add_document(**document)
+    return whoosh_index.open_dir(str(folder))
+
+
+def _stored(ix: Index) -> list[dict[str, Any]]:
+    with ix.reader() as reader:
+        return list(reader.all_stored_fields())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents=_DOCUMENTS, split=st.integers(1, 40))
+def test_any_documents_are_written_as_whooshs_writer_writes_them(
+    tmp_path_factory: pytest.TempPathFactory, documents: list[dict[str, Any]], split: int
+) -> None:
+    """Every posting and term statistic, stored field and column; and the same after the documents were
+    written in two segments (the second deleting the first document, in the first segment) and merged."""
+    work = tmp_path_factory.mktemp("written")
+    documents = _fields(documents)
+    whooshs = _written(work / "whooshs", documents, _whooshs)
+    ours = _written(work / "ours", documents, open_writer)
+    assert _postings(ours) == _postings(whooshs)
+    assert _stored(ours) == _stored(whooshs)
+    assert {kind: data for kind, data in _files(ours).items() if kind.endswith(".col")} == {
+        kind: data for kind, data in _files(whooshs).items() if kind.endswith(".col")
+    }
+    merged = _written(work / "merged", documents[:split], open_writer)
+    with open_writer(merged) as writer:
+        for document in documents[split:]:
+            writer.add_document(**document)
+        writer.delete_by_term("id", "d0")
+    open_writer(merged).commit(mergetype=OPTIMIZE)
+    alive = _written(work / "alive", documents[1:], _whooshs)
+    assert _postings(whoosh_index.open_dir(str(work / "merged"))) == _postings(alive)

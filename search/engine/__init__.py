@@ -161,7 +161,7 @@ class Engine(Protocol):
     def open(self, folder: Path) -> Reader:
         """Raises SchemaMismatch when the index cannot be read (foreign or damaged)."""
 
-    def writer(self, folder: Path, memory_mb: int | None = None) -> AbstractContextManager[Writer]:
+    def writer(self, folder: Path) -> AbstractContextManager[Writer]:
         """A writer whose changes are committed when the block ends, and
         cancelled when it raises. Its commit merges nothing: see `merge`."""
 

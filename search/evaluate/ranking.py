@@ -100,7 +100,7 @@ def run_collection(docs: Path, queries: Path) -> Run:
     with tempfile.TemporaryDirectory(prefix="news-search-eval-") as folder:
         index = engine()
         index.create(Path(folder))
-        with index.writer(Path(folder), memory_mb=256) as writer:
+        with index.writer(Path(folder)) as writer:
             for article in read_documents(docs):
                 writer.add(article)
         aliases = load_aliases()

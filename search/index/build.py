@@ -49,11 +49,9 @@ CHUNK = 200
 """Documents per spool file: the unit of work of the read pass."""
 PART_DOCS = 50_000
 """Documents a part holds at most. A writing worker's memory grows with its
-part's distinct terms (Whoosh's term file keeps an entry per term until it
-closes, and story bands and line keys are new terms in every document),
-so a part is bounded to bound it."""
-WRITER_MB = 256
-"""Memory for postings each writing worker holds before it sorts them to disk."""
+part: the postings are held in memory until the part is written, and each
+distinct term has an entry (story bands and line keys are new terms in
+every document), so a part is bounded to bound it."""
 
 
 def default_workers() -> int:
@@ -142,7 +140,7 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: _Repea
     folder.mkdir(parents=True)
     part = IndexReport()
     engine().create(folder)
-    with _no_gc(), engine().writer(folder, memory_mb=WRITER_MB) as writer:
+    with _no_gc(), engine().writer(folder) as writer:
         for spool in spools:
             with open(spool, "rb") as handle:
                 prepared: list[Prepared] = pickle.load(handle)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .startup import import_whoosh
 
@@ -60,11 +60,10 @@ class WhooshEngine:
         return WhooshReader(storage.open_index(folder))
 
     @contextmanager
-    def writer(self, folder: Path, memory_mb: int | None = None) -> Iterator[WhooshWriter]:
+    def writer(self, folder: Path) -> Iterator[WhooshWriter]:
         from .writing import open_writer  # a query does not write
 
-        options: dict[str, Any] = {} if memory_mb is None else {"limitmb": memory_mb}
-        with open_writer(storage.open_index(folder), **options) as writer:
+        with open_writer(storage.open_index(folder)) as writer:
             yield WhooshWriter(writer)
 
     def merge(self, folder: Path) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -89,6 +90,21 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
             for term in terms:
                 token.text = term
                 yield token
+
+    def positions(self, value: str) -> dict[str, list[int]]:
+        """Each term of `value` and the positions it is at: what Whoosh's
+        Positions format gathers from this analyzer's tokens, stop words
+        removed, without a Token a word (the segment writer's way in)."""
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        analyse = self.analysis.terms
+        position = -1
+        for raw_position, word in enumerate(WORD.findall(value)):
+            terms = analyse(word.lower())
+            if terms:
+                position = raw_position if position < 0 else position + 1  # as __call__ places them
+                for term in terms:
+                    found[term].append(position)
+        return found
 
 
 _WHOLE = re.compile(".+", re.DOTALL)  # the value as one word, for tokenize=False

@@ -1,24 +1,14 @@
-"""Whoosh's segment writer, with each field's lengths read once when it
-commits, the postings of rare terms kept in the term index, and segments
-merged by size, their terms read once each.
+"""Whoosh's segment writer, with postings pooled in arrays and written a
+term at a time, and segments merged by size, their terms read once each.
 
-At commit Whoosh asks the new segment, for every posting it writes, the
-length of the posting's field in its document, to keep each block's
-shortest and longest. It looks each one up through a column reader, and
-for a field that stores no lengths (ids, keywords, the twins of
-`schema.COUNTS`) asks the disk whether the column's file exists, once per
-posting: half the postings of a document, and a fifth of the writing time
-of a build. Here each field's lengths are read whole, once.
-
-Most terms of a news archive occur in one document or two (story bands,
-line keys, ids, rare names), and Whoosh writes each term's postings as a
-block of their own, pickled, compressed and framed, unless they are fewer
-than its codec's `inlinelimit`; but its writer calls a method that does not
-exist when they are (`set_inline` for `set_inlined`), so the limit is 1 and
-nothing is inlined. `_Codec` mends the call; its reader, unchanged, reads
-inlined postings, and the index stays a plain Whoosh index. A posting with
-no value is inlined with an empty one: Whoosh reads a term's inlined
-postings without values as "", which its own merge of segments refuses.
+Whoosh's writer turns a text field into Token objects, a posting into a
+tuple for a pool it sorts, and writes the postings one call at a time; a
+third of a build went to those objects. `_Writer` keeps Whoosh's
+per-document files and its segment's layout, and replaces the rest: text
+fields are analysed in one pass into each term's positions (once, where a
+field and its twin of `schema.COUNTS` index the same text), postings are
+pooled in arrays (`postings.Pool`) and written a term at a time
+(`codec.FieldWriter`), each field's lengths read once, not once a posting.
 
 Every commit (an `add`, an `index` that found changes) makes a segment, and
 Whoosh's policy for merging them (MERGE_SMALL) merges only while the
@@ -37,22 +27,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
-from whoosh.codec.base import PerDocumentReader, Segment
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher, W3PostingsWriter, W3TermInfo
+from whoosh.codec.base import Segment
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import FieldType
+from whoosh.formats import Positions
 from whoosh.index import Index
 from whoosh.matching import Matcher
 from whoosh.reading import SegmentReader
+from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
+from .codec import codec
 from .columns import segment_lengths
+from .postings import Pool
+from .schema import NewsAnalyzer
 
 
 def open_writer(ix: Index, merge: bool = False, **options: Any) -> SegmentWriter:
     """A writer for `ix`, taking the options of `Index.writer`; its commit
     merges segments by `_merge` if `merge`, and only drops empty ones if not."""
-    writer = _Writer(ix, codec=_Codec(inlinelimit=INLINE_LIMIT), **options)
+    writer = _Writer(ix, codec=codec(), **options)
     writer.mergetype = _merge if merge else _keep
     return writer
 
@@ -69,16 +66,6 @@ def merge(ix: Index) -> int:
     with open_writer(ix, merge=True):
         pass  # commits on leaving, merging by `_merge`; cancelled if it raises
     return len(merged)
-
-
-INLINE_LIMIT = 8
-"""A term's postings are kept in the term index when they are fewer than this.
-
-Inlined, they skip the block (a header, its facts and data pickled, the
-data compressed) but are stored plainly (Whoosh pickles each id and weight
-in full), so a higher limit trades index size for writing time; this one
-saves writing time for an index a little larger (docs/performance.md,
-"Building")."""
 
 
 MERGE_AT = 10
@@ -128,8 +115,44 @@ def _plan(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
 
 
 class _Writer(SegmentWriter):  # type: ignore[misc]
-    def per_document_reader(self) -> _Lengths:
-        return _Lengths(super().per_document_reader())
+    """Whoosh's segment writer with its pool of postings replaced (`postings.Pool`) and the text fields analysed
+    by `NewsAnalyzer.positions` (a document's text once, though a field and its twin of COUNTS both index it)."""
+
+    def __init__(self, ix: Index, **options: Any) -> None:
+        super().__init__(ix, **options)
+        self.pool = Pool()
+
+    def add_document(self, **fields: Any) -> None:
+        """Whoosh's `add_document` for the fields a schema of ours has (no boosts, vectors or spelling fields)."""
+        self._check_state()
+        names = sorted(fields)
+        self._check_fields(self.schema, names)
+        docnum, perdoc = self.docnum, self.perdocwriter
+        analysed: dict[str, dict[str, list[int]]] = {}
+        perdoc.start_doc(docnum)
+        for name in names:
+            value, field = fields[name], self.schema[name]
+            length = 0
+            if field.indexed:
+                postings = _index(field, value, analysed)
+                length = sum(frequency for _, frequency, _, _ in postings) if field.scorable else 0
+                self.pool.add(name, ((term, docnum, weight, data) for term, _, weight, data in postings))
+            perdoc.add_field(name, field, value if field.stored else None, length)
+            if field.column_type:
+                perdoc.add_column_value(name, field.column_type, field.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def _flush_segment(self) -> None:
+        """The postings written from the pool, each field's lengths read once for the blocks' statistics."""
+        self.perdocwriter.close()
+        perdoc = self.per_document_reader()
+        try:
+            self.pool.write(self.fieldwriter, self.schema, partial(segment_lengths, perdoc))
+        finally:
+            perdoc.close()
+        self.fieldwriter.close()
 
     def add_postings_to_pool(self, reader: SegmentReader, startdoc: int, docmap: dict[int, int] | None) -> None:
         """The postings of a segment being merged, into the pool of the new one.
@@ -141,67 +164,51 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         the segment has deletions, `docmap` renumbers its live documents
         (Whoosh's `write_per_doc` made it of them alone), and the postings of
         a document not in it are left out, as Whoosh's reader leaves them."""
-        terms, schema, add = reader._terms, self.schema, self.pool.add
+        terms, schema = reader._terms, self.schema
         for (field, text), info in terms.items():
             if field not in schema:
                 continue
             matcher = terms._codec.postings_reader(terms._postfile, info, schema[field].format, term=(field, text))
-            for docnum, weight, value in _postings(matcher):
-                if docmap is None:
-                    add((field, text, startdoc + docnum, weight, value))
-                elif docnum in docmap:
-                    add((field, text, docmap[docnum], weight, value))
+            postings = _postings(matcher)
+            if docmap is None:
+                self.pool.add(field, ((text, startdoc + doc, weight, value) for doc, weight, value in postings))
+            else:
+                self.pool.add(
+                    field, ((text, docmap[doc], weight, value) for doc, weight, value in postings if doc in docmap)
+                )
 
 
-def _postings(matcher: Matcher) -> Iterator[tuple[int, float, Any]]:
+def _index(
+    field: FieldType, value: Any, analysed: dict[str, dict[str, list[int]]]
+) -> list[tuple[bytes, int, float, bytes]]:
+    """(term, frequency, weight, encoded value) of each term of a field's
+    value, as Whoosh's `field.index` gives them; a text field's from the
+    positions `analysed` holds for its value, or analyses it and keeps them."""
+    if not isinstance(field.analyzer, NewsAnalyzer):
+        return list(field.index(value))
+    positions = analysed.get(value)
+    if positions is None:
+        positions = analysed[value] = field.analyzer.positions(value)
+    boost = field.format.field_boost
+    if isinstance(field.format, Positions):
+        encode = field.format.encode
+        return [(term.encode(), len(at), len(at) * boost, encode(at)) for term, at in positions.items()]
+    return [(term.encode(), len(at), len(at) * boost, pack_uint(len(at))) for term, at in positions.items()]
+
+
+def _postings(matcher: Matcher) -> Iterator[tuple[int, float, bytes]]:
     """(document, weight, value) of each posting of a term's matcher in one
-    segment, as its `id`, `weight` and `value` give them; a block at a time
-    from a posting file's blocks."""
+    segment, as its `id`, `weight` and `value` give them (b"" for no value,
+    which a block of a format without values gives as None); a block at a
+    time from a posting file's blocks."""
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
             matcher._read_values()
-            yield from zip(matcher._ids, matcher._weights, matcher._values, strict=True)
+            yield from zip(matcher._ids, matcher._weights, (value or b"" for value in matcher._values), strict=True)
             matcher._next_block()
         return
     while matcher.is_active():  # postings kept in the term index
-        yield matcher.id(), matcher.weight(), matcher.value()
+        yield matcher.id(), matcher.weight(), matcher.value() or b""
         matcher.next()
-
-
-class _Lengths:
-    """The part of a new segment's per-document reader that the commit uses."""
-
-    def __init__(self, reader: PerDocumentReader) -> None:
-        self._reader = reader
-        self._lengths: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str) -> int:
-        lengths = self._lengths.get(fieldname)
-        if lengths is None:
-            lengths = self._lengths[fieldname] = segment_lengths(self._reader, fieldname)
-        return lengths[docnum]
-
-    def close(self) -> None:
-        self._reader.close()
-
-
-class _Codec(W3Codec):  # type: ignore[misc]
-    def postings_writer(self, dbfile: Any, byteids: bool = False) -> W3PostingsWriter:
-        return _PostingsWriter(dbfile, self._blocklimit, byteids, self._compression, self._inlinelimit)
-
-    def __reduce__(self) -> tuple[type[W3Codec], tuple[int, int, int]]:
-        """Segments pickle their codec into the table of contents: as Whoosh's, so readers need nothing of ours."""
-        return W3Codec, (self._blocklimit, self._compression, self._inlinelimit)
-
-
-class _PostingsWriter(W3PostingsWriter):  # type: ignore[misc]
-    def finish_postings(self) -> W3TermInfo:
-        if self.written() or len(self) >= self._inlinelimit:
-            return super().finish_postings()
-        terminfo: W3TermInfo = self._terminfo  # type: ignore[has-type]
-        self._terminfo = None
-        terminfo.add_block(self)
-        terminfo.set_inlined(self._ids, self._weights, self._values or [b""] * len(self._ids))
-        return terminfo
