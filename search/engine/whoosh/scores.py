@@ -6,9 +6,7 @@ common word (docs/performance.md). Queries of
 words (terms joined by AND, OR, NOT, ANDNOT and ANDMAYBE, with boosts: what
 most searches are) are scored here a posting block at a time instead, with
 each document's length normalisation looked up from its stored length byte
-(256 norms a field, computed once a query), and read from
-the twin of the field that has no positions (schema.COUNTS) when there is
-one. The scores are Whoosh's BM25F ones, the same expression
+(256 norms a field, computed once a query). The scores are Whoosh's BM25F ones, the same expression
 summed in another order (they agree to 1e-9). Phrases are scored as Whoosh
 scores them, the sum of their words' scores, where positions read only for
 the documents holding every word show the words in order. Anything else
@@ -24,10 +22,9 @@ import io
 import pickle
 import struct
 import zlib
-from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Container, Iterator, Sequence
 from itertools import accumulate
-from typing import Any
+from typing import Any, cast
 
 from whoosh import collectors, scoring
 from whoosh import query as Q
@@ -38,10 +35,12 @@ from whoosh.searching import Searcher
 
 from ...deadline import NO_DEADLINE, Deadline
 from .columns import Columns, leaves, length_norms
-from .schema import COUNTS
 
 Scores = dict[int, float]
 """Document number to score."""
+
+Block = tuple[Sequence[int], Sequence[float], Sequence[Any]]
+"""A block of a term's postings: document numbers, term frequencies, values (positions, in a field that has them)."""
 
 NOT_SCORE = 1.0
 """What a NOT clause adds to each match's score, as Whoosh's inverse matcher does."""
@@ -98,7 +97,7 @@ class _Blocks:
             return self._compound(query)
         if kind in (Q.AndNot, Q.AndMaybe):
             return self._binary(query)
-        if kind is Q.Phrase and query.fieldname in COUNTS:
+        if kind is Q.Phrase and self._has_positions(query.fieldname):
             return self._phrase(query)
         return None
 
@@ -126,20 +125,24 @@ class _Blocks:
 
     def _phrase(self, query: Q.Phrase) -> Scores | None:
         """Whoosh's phrase (an ordered SpanNear2): the documents where each word
-        follows the last within `slop` positions, scored as the AND of its words."""
-        words = [Q.Term(query.fieldname, word) for word in query.words]
-        parts = [part for part in map(self._term, words) if part is not None]
-        if not words or len(parts) < len(words):
+        follows the last within `slop` positions, scored as the AND of its words.
+        Each word's blocks are read once; positions are decoded only for the documents holding every word."""
+        scored = [self._scored(Q.Term(query.fieldname, word)) for word in query.words]
+        if not scored or any(word is None for word in scored):
             return None
-        found = _intersection(parts)
-        wanted = sorted(found)
-        positions = [_positions(self.searcher, word, wanted) for word in words]
+        words = cast(list[tuple[Scores, list[Block]]], scored)
+        found = _intersection([scores for scores, _ in words])
+        positions = [_positions(blocks, found) for _, blocks in words]
         boost = query.boost
         return {
             docnum: score * boost
             for docnum, score in found.items()
             if _in_order([at[docnum] for at in positions], query.slop)
         }
+
+    def _has_positions(self, field: str) -> bool:
+        schema = self.searcher.schema
+        return field in schema and bool(schema[field].format.supports("positions"))
 
     def _not(self, query: Q.Query) -> Scores | None:
         excluded = self.scores(query)
@@ -149,33 +152,34 @@ class _Blocks:
         return {docnum: NOT_SCORE for docnum in live if docnum not in excluded}
 
     def _term(self, query: Q.Term) -> Scores | None:
-        """BM25F of one term: Whoosh's scorer gives the idf and average length,
-        the loop Whoosh's formula, idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
+        scored = self._scored(query)
+        return None if scored is None else scored[0]
+
+    def _scored(self, query: Q.Term) -> tuple[Scores, list[Block]] | None:
+        """BM25F of one term, and the posting blocks it was read from: Whoosh's
+        scorer gives the idf and average length, the loop Whoosh's formula,
+        idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
         searcher, field = self.searcher, query.fieldname
         if field not in searcher.schema or not searcher.schema[field].scorable:
             return None
         try:
             text = searcher.schema[field].to_bytes(query.text)
         except ValueError:
-            return {}
+            return {}, []
         if (field, text) not in searcher.reader():
-            return {}
+            return {}, []
         scorer = self.weighting.scorer(searcher, field, text)
         idf, k1, boost = scorer.idf, scorer.K1, query.boost
         k1_plus_1 = k1 + 1
         norms, lengths = length_norms(k1, scorer.B, scorer.avgfl), self.columns.lengths(field)
-        blocks = [zip(n, tf, strict=True) for n, tf, _ in _postings(searcher.reader(), COUNTS.get(field, field), text)]
-        if boost == 1.0:
-            return {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) for pairs in blocks for n, tf in pairs}
-        return {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for pairs in blocks for n, tf in pairs}
+        blocks = list(_postings(searcher.reader(), field, text))
+        pairs = (zip(n, tf, strict=True) for n, tf, _ in blocks)
+        found = {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for block in pairs for n, tf in block}
+        return found, blocks
 
 
-def _postings(
-    reader: IndexReader, field: str, text: bytes, wanted: Sequence[int] | None = None
-) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
-    """(document numbers, term frequencies, values) of each posting block of
-    a term across segments; with `wanted` (sorted), only the blocks that may
-    hold one of those documents."""
+def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[Block]:
+    """Each posting block of a term, across segments."""
     for leaf, offset in leaves(reader):
         if (field, text) not in leaf:
             continue
@@ -183,7 +187,7 @@ def _postings(
         while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents: done apart
             matcher = matcher.child
         if isinstance(matcher, W3LeafMatcher):
-            yield from _blocks(matcher, offset, wanted)
+            yield from _blocks(matcher, offset)
         else:  # postings kept in the term index
             yield _one_by_one(matcher, offset)
 
@@ -193,9 +197,7 @@ _POSITION_COUNT = struct.Struct("!I")
 """What a positions value starts with, before the pickled list of position deltas."""
 
 
-def _blocks(
-    matcher: W3LeafMatcher, offset: int, wanted: Sequence[int] | None
-) -> Iterator[tuple[Sequence[int], Sequence[float], Sequence[Any]]]:
+def _blocks(matcher: W3LeafMatcher, offset: int) -> Iterator[Block]:
     """The blocks of a term's postings in a segment, decoded from one read of their bytes.
 
     Whoosh reads a block's header through a dozen small file reads and
@@ -204,26 +206,23 @@ def _blocks(
     pickled tuple of facts (count, last document, compressed or not, ...),
     and a pickled, maybe compressed, tuple of delta-coded document numbers,
     frequencies (None when all are 1, one float when all are equal) and
-    values (positions, in a field that has them). The facts tell which
-    `wanted` documents a block may hold before its data is read.
+    values (positions, in a field that has them).
     """
     length = matcher._length  # a 1-tuple when Whoosh read the term's facts from disk
     raw = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
     view, stream = memoryview(raw), io.BytesIO(raw)
-    position, last, after = len(WHOOSH3_HEADER_MAGIC), False, offset
+    position, last = len(WHOOSH3_HEADER_MAGIC), False
     while not last:
         (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
         last, end = length < 0, position + _BLOCK_LENGTH.size + abs(length)
         stream.seek(position + _BLOCK_LENGTH.size)
-        count, last_docnum, _, compressed, _, _ = pickle.load(stream)
-        first, after = after, offset + last_docnum + 1
-        if wanted is None or bisect_left(wanted, first) < bisect_left(wanted, after):
-            data = view[stream.tell() : end]
-            deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
-            docnums = list(accumulate(deltas, initial=offset))
-            del docnums[0]
-            frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
-            yield docnums, frequencies, values
+        count, _, _, compressed, _, _ = pickle.load(stream)
+        data = view[stream.tell() : end]
+        deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+        docnums = list(accumulate(deltas, initial=offset))
+        del docnums[0]
+        frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
+        yield docnums, frequencies, values
         position = end
 
 
@@ -240,18 +239,16 @@ def _one_by_one(matcher: Any, offset: int) -> tuple[list[int], list[float], list
     return docnums, frequencies, values
 
 
-def _positions(searcher: Searcher, term: Q.Term, wanted: Sequence[int]) -> dict[int, list[int]]:
-    """The positions of `term` in each of the `wanted` documents (sorted) that
-    has it. A value is the count and the pickled deltas of the positions."""
-    if not wanted:
-        return {}
-    text = searcher.schema[term.fieldname].to_bytes(term.text)
-    found: dict[int, list[int]] = {}
-    among, skip = set(wanted), _POSITION_COUNT.size
-    for docnums, _, values in _postings(searcher.reader(), term.fieldname, text, wanted):
-        for docnum in among.intersection(docnums):
-            found[docnum] = list(accumulate(pickle.loads(values[docnums.index(docnum)][skip:])))
-    return found
+def _positions(blocks: list[Block], wanted: Container[int]) -> dict[int, list[int]]:
+    """The positions of a term in each of the `wanted` documents its blocks
+    hold. A value is the count and the pickled deltas of the positions."""
+    skip = _POSITION_COUNT.size
+    return {
+        docnum: list(accumulate(pickle.loads(value[skip:])))
+        for docnums, _, values in blocks
+        for docnum, value in zip(docnums, values, strict=True)
+        if docnum in wanted
+    }
 
 
 def _in_order(positions: list[list[int]], slop: int) -> bool:

@@ -5,8 +5,7 @@ Whoosh's writer turns a text field into Token objects, a posting into a
 tuple for a pool it sorts, and writes the postings one call at a time; a
 third of a build went to those objects. `_Writer` keeps Whoosh's
 per-document files and its segment's layout, and replaces the rest: text
-fields are analysed in one pass into each term's positions (once, where a
-field and its twin of `schema.COUNTS` index the same text), postings are
+fields are analysed in one pass into each term's positions, postings are
 pooled in arrays (`postings.Pool`) and written a term at a time
 (`codec.FieldWriter`), each field's lengths read once, not once a posting.
 
@@ -116,7 +115,7 @@ def _plan(segments: list[Segment]) -> tuple[list[Segment], list[Segment]]:
 
 class _Writer(SegmentWriter):  # type: ignore[misc]
     """Whoosh's segment writer with its pool of postings replaced (`postings.Pool`) and the text fields analysed
-    by `NewsAnalyzer.positions` (a document's text once, though a field and its twin of COUNTS both index it)."""
+    by `NewsAnalyzer.positions`."""
 
     def __init__(self, ix: Index, **options: Any) -> None:
         super().__init__(ix, **options)
@@ -128,13 +127,12 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         names = sorted(fields)
         self._check_fields(self.schema, names)
         docnum, perdoc = self.docnum, self.perdocwriter
-        analysed: dict[str, dict[str, list[int]]] = {}
         perdoc.start_doc(docnum)
         for name in names:
             value, field = fields[name], self.schema[name]
             length = 0
             if field.indexed:
-                postings = _index(field, value, analysed)
+                postings = _index(field, value)
                 length = sum(frequency for _, frequency, _, _ in postings) if field.scorable else 0
                 self.pool.add(name, ((term, docnum, weight, data) for term, _, weight, data in postings))
             perdoc.add_field(name, field, value if field.stored else None, length)
@@ -178,22 +176,18 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
                 )
 
 
-def _index(
-    field: FieldType, value: Any, analysed: dict[str, dict[str, list[int]]]
-) -> list[tuple[bytes, int, float, bytes]]:
+def _index(field: FieldType, value: Any) -> list[tuple[bytes, int, float, bytes]]:
     """(term, frequency, weight, encoded value) of each term of a field's
     value, as Whoosh's `field.index` gives them; a text field's from the
-    positions `analysed` holds for its value, or analyses it and keeps them."""
+    positions of its terms."""
     if not isinstance(field.analyzer, NewsAnalyzer):
         return list(field.index(value))
-    positions = analysed.get(value)
-    if positions is None:
-        positions = analysed[value] = field.analyzer.positions(value)
+    positions = field.analyzer.positions(value).items()
     boost = field.format.field_boost
     if isinstance(field.format, Positions):
         encode = field.format.encode
-        return [(term.encode(), len(at), len(at) * boost, encode(at)) for term, at in positions.items()]
-    return [(term.encode(), len(at), len(at) * boost, pack_uint(len(at))) for term, at in positions.items()]
+        return [(term.encode(), len(at), len(at) * boost, encode(at)) for term, at in positions]
+    return [(term.encode(), len(at), len(at) * boost, pack_uint(len(at))) for term, at in positions]
 
 
 def _postings(matcher: Matcher) -> Iterator[tuple[int, float, bytes]]:
