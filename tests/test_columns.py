@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from whoosh.columns import NumericColumn
@@ -20,8 +21,12 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.util.times import datetime_to_long
 
 from search import Archive
+from search.engine.whoosh import columns as columns_module
+from search.engine.whoosh import reader as reader_module
 from search.engine.whoosh.columns import Columns, column_numbers, facet_codes, facet_counts, live_documents
 from search.engine.whoosh.schema import FACET
+from search.ingest.pipeline import finish, never_repeated, prepare
+from search.ingest.sources import scan
 
 from .conftest import whoosh_index
 
@@ -141,3 +146,24 @@ def test_dates_of_few_and_many(segmented: Archive) -> None:
         expected = Columns(reader).dates
         assert Columns(reader).dates_of(few) == {n: expected[n] for n in few}
         assert Columns(reader).dates_of(every) == dict(enumerate(expected))
+
+
+def test_the_documents_cleaned_again_read_each_column_once(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`holds` is asked of every document an update cleans again: making a column's reader decodes where each
+    document's value lies, a loop over the whole archive, so a reader makes each one once."""
+    made: list[str] = []
+    make = columns_module.column_reader
+
+    def counted(reader: IndexReader, name: str, translate: bool = False) -> Any:
+        made.append(name)
+        return make(reader, name, translate)
+
+    monkeypatch.setattr(reader_module, "column_reader", counted)
+    rules = archive.rules
+    reader = archive.store.open()
+    try:
+        for source in scan(archive.raw_dir)[0]:
+            assert reader.holds(finish(prepare(source, rules), rules, never_repeated))
+    finally:
+        reader.close()
+    assert sorted(made) == ["date", "dated", "sha", "stamp"]

@@ -12,7 +12,7 @@ import pytest
 from search import Archive
 from search.errors import IndexLocked, IndexMissing, SchemaMismatch
 from search.index import build, indexer
-from search.index.build import CHUNK
+from search.index.build import CHUNK, PART_DOCS
 from search.model import Article
 
 from .conftest import whoosh_index, write
@@ -298,7 +298,8 @@ def test_a_build_larger_than_a_part_writes_several_parts_with_the_same_content(
 
 
 @pytest.mark.parametrize(
-    ("documents", "workers", "parts"), [(100_000, 2, 2), (101_500, 2, 4), (101_500, 1, 3), (400, 2, 2), (200, 2, 1)]
+    ("documents", "workers", "parts"),
+    [(4 * PART_DOCS, 2, 4), (4 * PART_DOCS + 1500, 2, 6), (2 * PART_DOCS + 1500, 1, 3), (400, 2, 2), (200, 2, 1)],
 )
 def test_parts_fill_every_round_of_workers(documents: int, workers: int, parts: int) -> None:
     spools = [Path(f"{n:06d}") for n in range(-(-documents // CHUNK))]

@@ -47,11 +47,12 @@ from .report import IndexReport, Progress
 
 CHUNK = 200
 """Documents per spool file: the unit of work of the read pass."""
-PART_DOCS = 50_000
+PART_DOCS = 25_000
 """Documents a part holds at most. A writing worker's memory grows with its
-part: the postings are held in memory until the part is written, and each
-distinct term has an entry (story bands and line keys are new terms in
-every document), so a part is bounded to bound it."""
+part: the postings are held in memory until the part is written (20 bytes
+each and their positions), and each distinct term has an entry of some 150
+bytes (story bands and line keys are new terms in every document), so a
+part is bounded to bound it: about 250 MB a worker at its peak."""
 
 
 def default_workers() -> int:
@@ -140,7 +141,7 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: _Repea
     folder.mkdir(parents=True)
     part = IndexReport()
     engine().create(folder)
-    with _no_gc(), engine().writer(folder) as writer:
+    with engine().writer(folder) as writer:
         for spool in spools:
             with open(spool, "rb") as handle:
                 prepared: list[Prepared] = pickle.load(handle)
@@ -151,18 +152,6 @@ def _write_part(folder: Path, spools: list[Path], rules: Rules, repeated: _Repea
                 part.note(article)
                 _step()
     return folder, part
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Whoosh holds a part's postings as millions of small tuples, and the
-    cycle collector would walk them over and over, a noticeable share of
-    writing time. They hold no cycles."""
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 _COUNTED = array("Q")
