@@ -26,13 +26,18 @@ from whoosh.writing import SegmentWriter
 
 from search.engine.whoosh.schema import build_schema, to_fields
 from search.engine.whoosh.writing import open_writer
-from search.ingest.pipeline import finish, never_repeated, prepare
+from search.ingest.pipeline import finish, prepare
 from search.ingest.rules import load_rules
 from search.ingest.sources import scan
 
 from .corpus import REUTERS, documents, write_archive
 
-WRITERS: dict[str, Callable[[Index], SegmentWriter]] = {"Whoosh's": Index.writer, "ours": open_writer}
+
+def _whooshs(ix: Index) -> SegmentWriter:
+    return ix.writer()
+
+
+WRITERS: dict[str, Callable[[Index], SegmentWriter]] = {"Whoosh's": _whooshs, "ours": open_writer}
 
 
 def main() -> None:
@@ -65,10 +70,13 @@ def _options() -> argparse.Namespace:
 
 
 def _fields(home: Path, count: int) -> list[dict[str, Any]]:
-    """The index fields of `count` stories, cleaned as `search rebuild` cleans them (repetition aside)."""
+    """The index fields of `count` stories, cleaned as `search rebuild` cleans them."""
     write_archive(home, documents(count))
-    rules = load_rules(home)
-    return [to_fields(finish(prepare(source, rules), rules, never_repeated)) for source in scan(home / "raw")[0]]
+    rules = load_rules(home / "rules.toml")
+    prepared = [prepare(source, rules) for source in scan(home / "raw")[0]]
+    carried = Counter(key for document in prepared for key in set(document.line_keys))
+    repeated = {key for key, documents in carried.items() if documents >= rules.repeat_min_docs}
+    return [to_fields(finish(document, rules, repeated.__contains__)) for document in prepared]
 
 
 def _write(folder: Path, fields: list[dict[str, Any]], make: Callable[[Index], SegmentWriter]) -> tuple[float, float]:
