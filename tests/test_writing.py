@@ -21,7 +21,7 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 
 from search.engine.whoosh import writing
 from search.engine.whoosh.codec import INLINE_LIMIT
-from search.engine.whoosh.schema import build_schema, to_fields
+from search.engine.whoosh.schema import COUNTS, build_schema, to_fields
 from search.engine.whoosh.writing import MERGE_AT, merge, open_writer
 from search.ingest.pipeline import finish, never_repeated, prepare
 from search.ingest.rules import load_rules
@@ -231,9 +231,11 @@ _DOCUMENTS = st.lists(
 
 
 def _fields(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Documents with an id and their facets' columns, as `to_fields` gives them."""
+    """Documents with an id, their facets' columns and the twins of COUNTS, as `to_fields` gives them."""
     return [
-        document | {"id": f"d{n}", "outlet_name": document["outlet"], "year": str(document["date"].year)}
+        document
+        | {"id": f"d{n}", "outlet_name": document["outlet"], "year": str(document["date"].year)}
+        | {twin: document[field] for field, twin in COUNTS.items()}
         for n, document in enumerate(documents)
     ]
 

@@ -15,13 +15,17 @@ articles of 115 postings each, pools in about 150 MB.
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from whoosh.fields import Schema
 
 from .codec import FieldWriter
+
+_FREQUENCY = struct.calcsize("!I")
+"""What a positions value begins with: the count of the positions, a twin's whole value."""
 
 _NONE = 0xFFFFFFFF
 """The chain's end: the term's first posting has no posting before it."""
@@ -55,24 +59,28 @@ class Pool:
             values += value
             starts.append(len(values))
 
-    def write(self, writer: FieldWriter, schema: Schema, lengths: Callable[[str], list[int]]) -> None:
+    def write(
+        self, writer: FieldWriter, schema: Schema, lengths: Callable[[str], list[int]], twins: Mapping[str, str]
+    ) -> None:
         """Every term's postings, fields and terms in order, to `writer`;
-        `lengths(field)` is each document's length of the field."""
-        values, starts = memoryview(self._values), self._starts
-        for field in sorted(self._terms):
+        `lengths(field)` is each document's length of the field. A twin
+        (`twins`: field -> its twin) gets its field's postings, each value
+        cut to the frequency a positions value begins with."""
+        fields = {field: field for field in self._terms} | {twins[f]: f for f in self._terms if f in twins}
+        view, starts = memoryview(self._values), self._starts
+        for field, source in sorted(fields.items()):
             writer.start_field(field, schema[field])
             field_lengths = lengths(field)
-            terms = self._terms[field]
+            terms = self._terms[source]
             for term in sorted(terms):
                 chain = self._chain(terms[term])
                 ids = [self._docs[at] for at in chain]
-                writer.add_term(
-                    term,
-                    ids,
-                    [self._weights[at] for at in chain],
-                    [values[starts[at] : starts[at + 1]].tobytes() for at in chain],
-                    [field_lengths[doc] for doc in ids],
-                )
+                if field == source:
+                    values = [view[starts[at] : starts[at + 1]].tobytes() for at in chain]
+                else:
+                    values = [view[starts[at] : starts[at] + _FREQUENCY].tobytes() for at in chain]
+                weights = [self._weights[at] for at in chain]
+                writer.add_term(term, ids, weights, values, [field_lengths[n] for n in ids])
             writer.finish_field()
 
     def _chain(self, number: int) -> list[int]:

@@ -6,7 +6,9 @@ common word (docs/performance.md). Queries of
 words (terms joined by AND, OR, NOT, ANDNOT and ANDMAYBE, with boosts: what
 most searches are) are scored here a posting block at a time instead, with
 each document's length normalisation looked up from its stored length byte
-(256 norms a field, computed once a query). The scores are Whoosh's BM25F ones, the same expression
+(256 norms a field, computed once a query), and read from
+the twin of the field that has no positions (schema.COUNTS) when there is
+one. The scores are Whoosh's BM25F ones, the same expression
 summed in another order (they agree to 1e-9). Phrases are scored as Whoosh
 scores them, the sum of their words' scores, where positions read only for
 the documents holding every word show the words in order. Anything else
@@ -35,6 +37,7 @@ from whoosh.searching import Searcher
 
 from ...deadline import NO_DEADLINE, Deadline
 from .columns import Columns, leaves, length_norms
+from .schema import COUNTS
 
 Scores = dict[int, float]
 """Document number to score."""
@@ -127,7 +130,7 @@ class _Blocks:
         """Whoosh's phrase (an ordered SpanNear2): the documents where each word
         follows the last within `slop` positions, scored as the AND of its words.
         Each word's blocks are read once; positions are decoded only for the documents holding every word."""
-        scored = [self._scored(Q.Term(query.fieldname, word)) for word in query.words]
+        scored = [self._scored(Q.Term(query.fieldname, word), positions=True) for word in query.words]
         if not scored or any(word is None for word in scored):
             return None
         words = cast(list[tuple[Scores, list[Block]]], scored)
@@ -155,10 +158,11 @@ class _Blocks:
         scored = self._scored(query)
         return None if scored is None else scored[0]
 
-    def _scored(self, query: Q.Term) -> tuple[Scores, list[Block]] | None:
-        """BM25F of one term, and the posting blocks it was read from: Whoosh's
-        scorer gives the idf and average length, the loop Whoosh's formula,
-        idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
+    def _scored(self, query: Q.Term, positions: bool = False) -> tuple[Scores, list[Block]] | None:
+        """BM25F of one term, and the posting blocks it was read from (the
+        field's twin's, where it has one, unless the `positions` are wanted):
+        Whoosh's scorer gives the idf and average length, the loop Whoosh's
+        formula, idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
         searcher, field = self.searcher, query.fieldname
         if field not in searcher.schema or not searcher.schema[field].scorable:
             return None
@@ -172,7 +176,7 @@ class _Blocks:
         idf, k1, boost = scorer.idf, scorer.K1, query.boost
         k1_plus_1 = k1 + 1
         norms, lengths = length_norms(k1, scorer.B, scorer.avgfl), self.columns.lengths(field)
-        blocks = list(_postings(searcher.reader(), field, text))
+        blocks = list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text))
         pairs = (zip(n, tf, strict=True) for n, tf, _ in blocks)
         found = {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for block in pairs for n, tf in block}
         return found, blocks

@@ -7,7 +7,9 @@ third of a build went to those objects. `_Writer` keeps Whoosh's
 per-document files and its segment's layout, and replaces the rest: text
 fields are analysed in one pass into each term's positions, postings are
 pooled in arrays (`postings.Pool`) and written a term at a time
-(`codec.FieldWriter`), each field's lengths read once, not once a posting.
+(`codec.FieldWriter`), each field's lengths read once, not once a posting;
+the twins of `schema.COUNTS` are not analysed but written from their
+fields' postings.
 
 Every commit (an `add`, an `index` that found changes) makes a segment, and
 Whoosh's policy for merging them (MERGE_SMALL) merges only while the
@@ -42,7 +44,7 @@ from whoosh.writing import SegmentWriter
 from .codec import codec
 from .columns import segment_lengths
 from .postings import Pool
-from .schema import NewsAnalyzer
+from .schema import COUNTS, NewsAnalyzer
 
 
 def open_writer(ix: Index, merge: bool = False, **options: Any) -> SegmentWriter:
@@ -131,7 +133,7 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         for name in names:
             value, field = fields[name], self.schema[name]
             length = 0
-            if field.indexed:
+            if field.indexed and name not in _TWINS:  # a twin's postings are its field's (Pool.write)
                 postings = _index(field, value)
                 length = sum(frequency for _, frequency, _, _ in postings) if field.scorable else 0
                 self.pool.add(name, ((term, docnum, weight, data) for term, _, weight, data in postings))
@@ -147,7 +149,7 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         self.perdocwriter.close()
         perdoc = self.per_document_reader()
         try:
-            self.pool.write(self.fieldwriter, self.schema, partial(segment_lengths, perdoc))
+            self.pool.write(self.fieldwriter, self.schema, partial(segment_lengths, perdoc), COUNTS)
         finally:
             perdoc.close()
         self.fieldwriter.close()
@@ -164,7 +166,7 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         a document not in it are left out, as Whoosh's reader leaves them."""
         terms, schema = reader._terms, self.schema
         for (field, text), info in terms.items():
-            if field not in schema:
+            if field not in schema or field in _TWINS:
                 continue
             matcher = terms._codec.postings_reader(terms._postfile, info, schema[field].format, term=(field, text))
             postings = _postings(matcher)
@@ -174,6 +176,9 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
                 self.pool.add(
                     field, ((text, docmap[doc], weight, value) for doc, weight, value in postings if doc in docmap)
                 )
+
+
+_TWINS = frozenset(COUNTS.values())
 
 
 def _index(field: FieldType, value: Any) -> list[tuple[bytes, int, float, bytes]]:
