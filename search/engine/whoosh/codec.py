@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import struct
 import zlib
+from array import array
+from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
 
@@ -74,7 +76,7 @@ class FieldWriter:
     """Writes a segment's term index and postings file, a field at a time, its terms in order."""
 
     def __init__(self, storage: Any, segment: Any, block_limit: int, compression: int) -> None:
-        self._terms = OrderedHashWriter(segment.create_file(storage, W3Codec.TERMS_EXT))
+        self._terms = _TermIndex(segment.create_file(storage, W3Codec.TERMS_EXT))
         self._fields: dict[str, int] = {}
         self._terms.extras["fieldmap"] = self._fields
         self._postings = segment.create_file(storage, W3Codec.POSTS_EXT)
@@ -156,6 +158,34 @@ class FieldWriter:
         self._terms.close()
         self._postings.close()
         self.is_closed = True
+
+
+class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
+    """Whoosh's term index file, its hash tables' entries kept in arrays until
+    they are written. Whoosh keeps a tuple of two numbers a term, some 130
+    bytes: 120 MB for the million distinct terms of 50,000 news articles."""
+
+    def __init__(self, dbfile: Any) -> None:
+        super().__init__(dbfile)
+        self.buckets = [_Bucket() for _ in range(256)]  # as many as Whoosh makes: a bucket a first byte of the hash
+
+
+class _Bucket:
+    """One of the term index's 256 lists of (hash, position), as two arrays."""
+
+    def __init__(self) -> None:
+        self._hashes = array("Q")
+        self._positions = array("Q")
+
+    def append(self, entry: tuple[int, int]) -> None:
+        self._hashes.append(entry[0])
+        self._positions.append(entry[1])
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def __iter__(self) -> Iterator[tuple[int, int]]:
+        return zip(self._hashes, self._positions, strict=True)
 
 
 def _short_weights(weights: list[float]) -> tuple[float, ...] | float | None:

@@ -77,7 +77,7 @@ MERGE_MAX_DOCS = 1_000
 
 Merging goes through Whoosh's writer, no faster than indexing, and a
 rebuild leaves segments of up to `build.PART_DOCS` documents: at 1,000,000
-documents forty of 25,000, all of one order, so the first `add` after it
+documents twenty of 50,000, all of one order, so the first `add` after it
 set about merging the whole archive. Below the cap, a merge rewrites fewer
 than 10,000 documents (an `add` of 100 documents that follows ten others
 merges their 1,000, several times the cost of each of the ten); above it, segments (a rebuild's parts, batches of
