@@ -7,25 +7,31 @@ handles and a few it hands to Whoosh.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
 import pytest
 from whoosh.searching import Searcher
 
 from search import Archive
+from search.engine.whoosh import scores as scores_module
 from search.engine.whoosh.columns import Columns
 from search.engine.whoosh.parsing import parse_text
 from search.engine.whoosh.scores import _Blocks, _whoosh_scores, scores
 from search.engine.whoosh.searching import _weighting, search
 from search.query.request import SearchRequest
 
-from .conftest import whoosh_index
+from .conftest import whoosh_index, write
 
 QUERIES = [
     "oil", "oil gas", "oil OR gas", "oil NOT opec", "oil ANDNOT gas", "oil ANDMAYBE gas", "oil^2 gas",
     "title:oil", "(oil OR gas) AND price^0.5", "NOT oil", "oil OR NOT opec", "zzzunknown", "oil zzzunknown",
     '"crude oil"', '"oil prices"^2 OR gas', '"the oil"', '"crude oil prices"', '"oil said"~4', '"prices oil"~3',
     'title:"crude oil"', '"oil zzzunknown"', '"oil and gas" NOT opec', '"said" OR "dlrs a barrel"',
+    '"crude oil" prices', "title:oil gas^2 opec", "(oil gas) OR opec",
 ]  # fmt: skip
-HANDED_TO_WHOOSH = ["pri*", "oil~", "outlet:reuters", 'outlet:"steppe observer"']
+HANDED_TO_WHOOSH = ["pri*", "oil~", "outlet:reuters", 'outlet:"steppe observer"', "oil (pri* OR gas)"]
 
 
 def _both(searcher: Searcher, text: str, archive: Archive) -> tuple[dict[int, float], dict[int, float]]:
@@ -100,3 +106,29 @@ def test_rare_words_kept_in_the_term_index_score_as_whooshs(segmented: Archive) 
             assert ours.keys() == whooshs.keys(), text
             assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
         assert _both(searcher, rare[0], segmented)[0]
+
+
+def test_a_conjunction_decodes_only_the_blocks_that_may_hold_its_rarest_words_documents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AND scores its rarest clause first and the others only among its documents: the blocks of a common
+    word holding none of them are skipped, the scores are those of every posting (test_block_scores_are_whooshs)."""
+    for n in range(600):
+        rare = " Zanzibar cloves." if n == 300 else ""
+        write(tmp_path / "raw" / f"{n:03d}.txt", f"Market note {n}\n\nThe market rose on day {n}.{rare}")
+    archive = Archive(tmp_path)
+    archive.update()
+    decoded: list[int] = []
+    blocks = scores_module._blocks
+
+    def counted(*args: Any) -> Iterator[Any]:
+        for block in blocks(*args):
+            decoded.append(len(block[0]))
+            yield block
+
+    monkeypatch.setattr(scores_module, "_blocks", counted)
+    assert archive.search("market").total == 600
+    assert sum(decoded) >= 2 * 600  # every posting of the title's and the body's
+    decoded.clear()
+    assert archive.search("market zanzibar").total == 1
+    assert 0 < sum(decoded) <= 2 * 128  # a block of each

@@ -24,7 +24,8 @@ import io
 import pickle
 import struct
 import zlib
-from collections.abc import Container, Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Container, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any, cast
 
@@ -108,6 +109,8 @@ class _Blocks:
         """AND and OR: scores summed; the boost applies to the sum (as in Whoosh, not to a lone clause)."""
         if len(query.subqueries) < 2:
             return self.scores(query.subqueries[0]) if query.subqueries else {}
+        if type(query) is Q.And:
+            return self._and(query)
         parts = [part for part in map(self.scores, query.subqueries) if part is not None]
         if len(parts) < len(query.subqueries):
             return None
@@ -115,6 +118,50 @@ class _Blocks:
         if query.boost != 1.0:
             return {docnum: score * query.boost for docnum, score in found.items()}
         return found
+
+    def _and(self, query: Q.And) -> Scores | None:
+        """AND: the clause of the fewest documents scored first, each other
+        only among the documents matched so far (`_among`), so that the
+        blocks of a common word holding none of them are not even decoded."""
+        first, *others = sorted(query.subqueries, key=self._size)
+        found: Scores | None = self.scores(first)
+        for clause in others:
+            if found is None:
+                return None
+            part = self._among(clause, found)
+            if part is None:
+                return None
+            found = {docnum: score + part[docnum] for docnum, score in found.items() if docnum in part}
+        if found is None or query.boost == 1.0:
+            return found
+        return {docnum: score * query.boost for docnum, score in found.items()}
+
+    def _among(self, query: Q.Query, among: Scores) -> Scores | None:
+        """The scores of `query` for the documents of `among` it matches."""
+        if type(query) is Q.Term:
+            return self._term(query, among)
+        if type(query) is Q.Or and not getattr(query, "scale", None):
+            parts = [self._among(clause, among) for clause in query.subqueries]
+            if any(part is None for part in parts) or not parts:
+                return None if parts else {}
+            union = _union(cast(list[Scores], parts))
+            return union if query.boost == 1.0 else {n: score * query.boost for n, score in union.items()}
+        found = self.scores(query)
+        return None if found is None else {docnum: found[docnum] for docnum in among.keys() & found.keys()}
+
+    def _size(self, query: Q.Query) -> float:
+        """How many documents a clause may match, to score the smallest first (any other clause: last)."""
+        if type(query) is Q.Term:
+            try:
+                text = self.searcher.schema[query.fieldname].to_bytes(query.text)
+            except (KeyError, ValueError):
+                return 0
+            return float(self.searcher.reader().doc_frequency(query.fieldname, text))
+        if type(query) is Q.Or:
+            return sum(map(self._size, query.subqueries))
+        if type(query) is Q.And:
+            return min(map(self._size, query.subqueries), default=0)
+        return float("inf")
 
     def _binary(self, query: Q.BinaryQuery) -> Scores | None:
         """ANDNOT: the first's matches not in the second; ANDMAYBE: the first's,
@@ -154,13 +201,16 @@ class _Blocks:
         live = self.columns.live
         return {docnum: NOT_SCORE for docnum in live if docnum not in excluded}
 
-    def _term(self, query: Q.Term) -> Scores | None:
-        scored = self._scored(query)
+    def _term(self, query: Q.Term, among: Scores | None = None) -> Scores | None:
+        scored = self._scored(query, among=among)
         return None if scored is None else scored[0]
 
-    def _scored(self, query: Q.Term, positions: bool = False) -> tuple[Scores, list[Block]] | None:
-        """BM25F of one term, and the posting blocks it was read from (the
-        field's twin's, where it has one, unless the `positions` are wanted):
+    def _scored(
+        self, query: Q.Term, positions: bool = False, among: Scores | None = None
+    ) -> tuple[Scores, list[Block]] | None:
+        """BM25F of one term (for the documents of `among` only, if given), and
+        the posting blocks it was read from (the field's twin's, where it has
+        one, unless the `positions` are wanted):
         Whoosh's scorer gives the idf and average length, the loop Whoosh's
         formula, idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
         searcher, field = self.searcher, query.fieldname
@@ -176,14 +226,18 @@ class _Blocks:
         idf, k1, boost = scorer.idf, scorer.K1, query.boost
         k1_plus_1 = k1 + 1
         norms, lengths = length_norms(k1, scorer.B, scorer.avgfl), self.columns.lengths(field)
-        blocks = list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text))
-        pairs = (zip(n, tf, strict=True) for n, tf, _ in blocks)
+        wanted = None if among is None else sorted(among)
+        blocks = list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text, wanted))
+        pairs: Iterator[Iterable[tuple[int, float]]] = (zip(n, tf, strict=True) for n, tf, _ in blocks)
+        if among is not None:
+            pairs = (((n, tf) for n, tf in block if n in among) for block in pairs)
         found = {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for block in pairs for n, tf in block}
         return found, blocks
 
 
-def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[Block]:
-    """Each posting block of a term, across segments."""
+def _postings(reader: IndexReader, field: str, text: bytes, wanted: Sequence[int] | None = None) -> Iterator[Block]:
+    """Each posting block of a term, across segments; with `wanted` (sorted),
+    only the blocks that may hold one of those documents."""
     for leaf, offset in leaves(reader):
         if (field, text) not in leaf:
             continue
@@ -191,7 +245,7 @@ def _postings(reader: IndexReader, field: str, text: bytes) -> Iterator[Block]:
         while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents: done apart
             matcher = matcher.child
         if isinstance(matcher, W3LeafMatcher):
-            yield from _blocks(matcher, offset)
+            yield from _blocks(matcher, offset, wanted)
         else:  # postings kept in the term index
             yield _one_by_one(matcher, offset)
 
@@ -201,7 +255,7 @@ _POSITION_COUNT = struct.Struct("!I")
 """What a positions value starts with, before the pickled list of position deltas."""
 
 
-def _blocks(matcher: W3LeafMatcher, offset: int) -> Iterator[Block]:
+def _blocks(matcher: W3LeafMatcher, offset: int, wanted: Sequence[int] | None) -> Iterator[Block]:
     """The blocks of a term's postings in a segment, decoded from one read of their bytes.
 
     Whoosh reads a block's header through a dozen small file reads and
@@ -210,23 +264,26 @@ def _blocks(matcher: W3LeafMatcher, offset: int) -> Iterator[Block]:
     pickled tuple of facts (count, last document, compressed or not, ...),
     and a pickled, maybe compressed, tuple of delta-coded document numbers,
     frequencies (None when all are 1, one float when all are equal) and
-    values (positions, in a field that has them).
+    values (positions, in a field that has them). The facts tell which
+    `wanted` documents a block may hold before its data is read.
     """
     length = matcher._length  # a 1-tuple when Whoosh read the term's facts from disk
     raw = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
     view, stream = memoryview(raw), io.BytesIO(raw)
-    position, last = len(WHOOSH3_HEADER_MAGIC), False
+    position, last, after = len(WHOOSH3_HEADER_MAGIC), False, offset
     while not last:
         (length,) = _BLOCK_LENGTH.unpack_from(raw, position)
         last, end = length < 0, position + _BLOCK_LENGTH.size + abs(length)
         stream.seek(position + _BLOCK_LENGTH.size)
-        count, _, _, compressed, _, _ = pickle.load(stream)
-        data = view[stream.tell() : end]
-        deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
-        docnums = list(accumulate(deltas, initial=offset))
-        del docnums[0]
-        frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
-        yield docnums, frequencies, values
+        count, last_docnum, _, compressed, _, _ = pickle.load(stream)
+        first, after = after, offset + last_docnum + 1
+        if wanted is None or bisect_left(wanted, first) < bisect_left(wanted, after):
+            data = view[stream.tell() : end]
+            deltas, weights, values = pickle.loads(zlib.decompress(data) if compressed else data)
+            docnums = list(accumulate(deltas, initial=offset))
+            del docnums[0]
+            frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
+            yield docnums, frequencies, values
         position = end
 
 
