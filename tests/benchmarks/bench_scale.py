@@ -198,7 +198,7 @@ ADDED = "new-"
 
 ADDS_IN_A_ROW = 11
 """`search add` runs in a row: ten leave ten segments of one order of size,
-which the merge policy merges (`engine.whoosh.writing`)."""
+which the `search index` after them merges (`engine.whoosh.writing`)."""
 
 
 def _add_rows(home: Path, fts: Path, n: int, base: list[tuple[str, list[str]]]) -> list[Row]:

@@ -101,16 +101,8 @@ class FieldWriter:
             where = dumps((tuple(ids), tuple(weights), tuple(values or [b""] * len(ids))), PICKLE_PROTOCOL)
         else:
             where = self._write_blocks(ids, weights, values, lengths)
-        measured = [length for length in lengths if length]
         facts = _TERM_INFO.pack(
-            inlined,
-            sum(weights),
-            len(ids),
-            length_to_byte(min(measured)) if measured else 0,
-            length_to_byte(max(measured, default=0)),
-            max(0, *weights),
-            ids[0],
-            ids[-1],
+            inlined, sum(weights), len(ids), *_length_bytes(lengths), max(0, *weights), ids[0], ids[-1]
         )
         self._terms.add(self._prefix + term, facts + where)
 
@@ -135,15 +127,7 @@ class FieldWriter:
         data = dumps((gaps, _short_weights(weights), self._short_values(values)), PICKLE_PROTOCOL)
         if self._compression:
             data = zlib.compress(data, self._compression)
-        measured = [length for length in lengths if length]
-        facts = (
-            len(ids),
-            ids[-1],
-            max(0, *weights),
-            self._compression,
-            length_to_byte(min(measured) if measured else None),
-            length_to_byte(max(measured, default=0)),
-        )
+        facts = (len(ids), ids[-1], max(0, *weights), self._compression, *_length_bytes(lengths))
         return dumps(facts, PICKLE_PROTOCOL) + data
 
     def _short_values(self, values: list[bytes]) -> tuple[bytes, ...] | bytes | None:
@@ -186,6 +170,13 @@ class _Bucket:
 
     def __iter__(self) -> Iterator[tuple[int, int]]:
         return zip(self._hashes, self._positions, strict=True)
+
+
+def _length_bytes(lengths: list[int]) -> tuple[int, int]:
+    """The shortest and longest field length of some postings, as Whoosh's
+    length bytes; 0 for a length not kept (a field without lengths)."""
+    measured = [length for length in lengths if length]
+    return length_to_byte(min(measured, default=None)), length_to_byte(max(measured, default=0))
 
 
 def _short_weights(weights: list[float]) -> tuple[float, ...] | float | None:

@@ -114,10 +114,7 @@ class _Blocks:
         parts = [part for part in map(self.scores, query.subqueries) if part is not None]
         if len(parts) < len(query.subqueries):
             return None
-        found = _union(parts) if type(query) is Q.Or else _intersection(parts)
-        if query.boost != 1.0:
-            return {docnum: score * query.boost for docnum, score in found.items()}
-        return found
+        return _boosted(_union(parts) if type(query) is Q.Or else _intersection(parts), query.boost)
 
     def _and(self, query: Q.And) -> Scores | None:
         """AND: the clause of the fewest documents scored first, each other
@@ -132,9 +129,7 @@ class _Blocks:
             if part is None:
                 return None
             found = {docnum: score + part[docnum] for docnum, score in found.items() if docnum in part}
-        if found is None or query.boost == 1.0:
-            return found
-        return {docnum: score * query.boost for docnum, score in found.items()}
+        return None if found is None else _boosted(found, query.boost)
 
     def _among(self, query: Q.Query, among: Scores) -> Scores | None:
         """The scores of `query` for the documents of `among` it matches."""
@@ -142,21 +137,17 @@ class _Blocks:
             return self._term(query, among)
         if type(query) is Q.Or and not getattr(query, "scale", None):
             parts = [self._among(clause, among) for clause in query.subqueries]
-            if any(part is None for part in parts) or not parts:
-                return None if parts else {}
-            union = _union(cast(list[Scores], parts))
-            return union if query.boost == 1.0 else {n: score * query.boost for n, score in union.items()}
+            if any(part is None for part in parts):
+                return None
+            return _boosted(_union(cast(list[Scores], parts)) if parts else {}, query.boost)
         found = self.scores(query)
         return None if found is None else {docnum: found[docnum] for docnum in among.keys() & found.keys()}
 
     def _size(self, query: Q.Query) -> float:
         """How many documents a clause may match, to score the smallest first (any other clause: last)."""
         if type(query) is Q.Term:
-            try:
-                text = self.searcher.schema[query.fieldname].to_bytes(query.text)
-            except (KeyError, ValueError):
-                return 0
-            return float(self.searcher.reader().doc_frequency(query.fieldname, text))
+            text = self._text(query)
+            return 0 if text is None else float(self.searcher.reader().doc_frequency(query.fieldname, text))
         if type(query) is Q.Or:
             return sum(map(self._size, query.subqueries))
         if type(query) is Q.And:
@@ -190,6 +181,14 @@ class _Blocks:
             if _in_order([at[docnum] for at in positions], query.slop)
         }
 
+    def _text(self, query: Q.Term) -> bytes | None:
+        """The term's bytes in the index; None for a field the schema lacks or a value it cannot take."""
+        try:
+            text: bytes = self.searcher.schema[query.fieldname].to_bytes(query.text)
+        except (KeyError, ValueError):
+            return None
+        return text
+
     def _has_positions(self, field: str) -> bool:
         schema = self.searcher.schema
         return field in schema and bool(schema[field].format.supports("positions"))
@@ -216,11 +215,8 @@ class _Blocks:
         searcher, field = self.searcher, query.fieldname
         if field not in searcher.schema or not searcher.schema[field].scorable:
             return None
-        try:
-            text = searcher.schema[field].to_bytes(query.text)
-        except ValueError:
-            return {}, []
-        if (field, text) not in searcher.reader():
+        text = self._text(query)
+        if text is None or (field, text) not in searcher.reader():
             return {}, []
         scorer = self.weighting.scorer(searcher, field, text)
         idf, k1, boost = scorer.idf, scorer.K1, query.boost
@@ -320,6 +316,10 @@ def _in_order(positions: list[list[int]], slop: int) -> bool:
         if not ends:
             return False
     return True
+
+
+def _boosted(found: Scores, boost: float) -> Scores:
+    return found if boost == 1.0 else {docnum: score * boost for docnum, score in found.items()}
 
 
 def _union(parts: list[Scores]) -> Scores:

@@ -38,7 +38,6 @@ from whoosh.formats import Positions
 from whoosh.index import Index
 from whoosh.matching import Matcher
 from whoosh.reading import SegmentReader
-from whoosh.system import pack_uint
 from whoosh.writing import SegmentWriter
 
 from .codec import codec
@@ -183,16 +182,14 @@ _TWINS = frozenset(COUNTS.values())
 
 def _index(field: FieldType, value: Any) -> list[tuple[bytes, int, float, bytes]]:
     """(term, frequency, weight, encoded value) of each term of a field's
-    value, as Whoosh's `field.index` gives them; a text field's from the
-    positions of its terms."""
-    if not isinstance(field.analyzer, NewsAnalyzer):
+    value, as Whoosh's `field.index` gives them; a text field with positions
+    from `NewsAnalyzer.positions`, without Whoosh's Token a word."""
+    if not isinstance(field.analyzer, NewsAnalyzer) or not isinstance(field.format, Positions):
         return list(field.index(value))
-    positions = field.analyzer.positions(value).items()
-    boost = field.format.field_boost
-    if isinstance(field.format, Positions):
-        encode = field.format.encode
-        return [(term.encode(), len(at), len(at) * boost, encode(at)) for term, at in positions]
-    return [(term.encode(), len(at), len(at) * boost, pack_uint(len(at))) for term, at in positions]
+    encode, boost = field.format.encode, field.format.field_boost
+    return [
+        (term.encode(), len(at), len(at) * boost, encode(at)) for term, at in field.analyzer.positions(value).items()
+    ]
 
 
 def _postings(matcher: Matcher) -> Iterator[tuple[int, float, bytes]]:
