@@ -23,7 +23,7 @@ RULES = load_rules()
 
 QUERIES = ["AND", "OR NOT", '"', "(", ")", ":", "~", "title:", "*", "?", "putin^", "date:[garbage to 2021]",
            "date:[2021 to", "ctl\x01\x02chars", "word " * 2000, "[[", "year:", "NOT putin", "+putin", "putin~99",
-           "pu*n", "*tin", "\u202e\u200b", "ｖｕｃｉｃ"]  # fmt: skip
+           "date:[2021 to]", "date:[to 2021]", "pu*n", "*tin", "\u202e\u200b", "ｖｕｃｉｃ"]  # fmt: skip
 
 
 @pytest.mark.parametrize("query", QUERIES)

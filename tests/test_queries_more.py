@@ -19,6 +19,10 @@ from .conftest import Invoke
     ("date:2020", ["000", "002"]),
     ("year:2024 AND kremlin", ["004"]),
     ("sanction~", ["002", "003", "004"]),
+    ("kremlim~", ["002", "004"]),
+    ("kremlim", []),
+    ("sanctoin~", []),
+    ("sanctoin~2", ["002", "003", "004"]),
     ("title:telephone AND date:[2021-02 to 2021-03]", ["001"]),
 ])  # fmt: skip
 def test_query_language_examples_of_the_readme(archive: Archive, query: str, ids: list[str]) -> None:

@@ -9,7 +9,7 @@ from collections import Counter
 from functools import partial
 
 from whoosh import query as Q
-from whoosh.qparser import AndGroup, MultifieldParser
+from whoosh.qparser import AndGroup, FuzzyTermPlugin, MultifieldParser
 
 from ...errors import QueryError
 from ...query.request import SearchRequest, check_size, check_syntax, shown
@@ -80,6 +80,7 @@ def widened_terms(term: str, aliases: Aliases) -> set[str]:
 def _parse(request: SearchRequest, boosts: dict[str, float]) -> Q.Query:
     check_syntax(request.text)
     parser = MultifieldParser(list(boosts), query_schema(), fieldboosts=boosts, group=AndGroup)
+    parser.add_plugin(FuzzyTermPlugin())  # `sanction~`, `sanction~2`
     text = request.text
     try:
         parsed = parser.parse(_minus_as_not(text))
@@ -115,7 +116,8 @@ def _check_dates(query: Q.Query, has_dates: bool) -> None:
                 "a date in the query could not be read; write date:2021, date:202102, "
                 "date:20210203 or date:[2021 TO 2022]"
             )
-        if isinstance(leaf, Q.NumericRange) and leaf.fieldname == "date" and leaf.start > leaf.end:
+        bounded = isinstance(leaf, Q.NumericRange) and None not in (leaf.start, leaf.end)  # date:[2021 TO] is not
+        if bounded and leaf.fieldname == "date" and leaf.start > leaf.end:
             raise QueryError("a date range in the query runs backwards; put the earlier date first")
 
 
