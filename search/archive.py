@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .errors import ArchiveError, SourceError
 from .files import copy_whole
@@ -331,6 +331,10 @@ class Archive:
         """The query and filters as the engine runs them."""
         return self._reading().explain(request, self.aliases)
 
+    def opensearch_request(self, request: SearchRequest) -> dict[str, Any]:
+        """The request as the OpenSearch query DSL, for the archive once exported to a cluster."""
+        return self._reading().opensearch_request(request, self.aliases)
+
     def similar(self, doc_id: str, limit: int = 10) -> SearchResults:
         """The documents most like `doc_id`, itself excluded."""
         return self._reading().similar(doc_id, limit)
@@ -351,7 +355,14 @@ class Archive:
         """Write an OpenSearch mapping and bulk files of every document into `folder`."""
         from .interop.opensearch import export_opensearch
 
-        return export_opensearch(self._reading().documents(), folder, index_name)
+        return export_opensearch(self._reading().documents(), folder, index_name, self.opensearch_mapping())
+
+    def opensearch_mapping(self) -> dict[str, Any]:
+        """The settings and mappings of an OpenSearch index that analyses as this archive does."""
+        from .interop.opensearch import mapping
+        from .text.names import alias_spellings
+
+        return mapping(self._reading().analysis.stop_words, alias_spellings(self.home / "aliases.toml"))
 
     def index_size(self) -> int:
         """Bytes the live index takes on disk (not a build under way, nor one a crash left)."""

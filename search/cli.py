@@ -48,7 +48,7 @@ from .render.explore import (
     watch_run_lines,
     watch_run_rows,
 )
-from .render.output import FORMATS, REPORT_FORMATS, Output, formatted, record
+from .render.output import FORMATS, REPORT_FORMATS, Output, formatted, json_document, record
 from .render.quotes import (
     quote_rows,
     quote_scores_json,
@@ -388,8 +388,12 @@ def _searching(ctx: click.Context) -> Archive:
 )
 @click.option("--collapse", is_flag=True, help="One hit per story; its copies in other outlets listed under it.")
 @click.option("--people", is_flag=True, help="Also count the persons the hits quote or name (the people facet).")
-@_output(*EXPORT_FORMATS)
-@click.option("--explain", is_flag=True, help="Show the query the engine runs instead of running it.")
+@_output(*EXPORT_FORMATS, "opensearch")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show the query the engine runs instead of running it (with --format opensearch: as an OpenSearch request).",
+)
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
@@ -429,7 +433,11 @@ def query(
         "timeout": timeout,
     }
     request = SearchRequest.build(" ".join(words), date_from, date_to, filters, **options)
-    if explain:
+    if form == "opensearch" and not explain:
+        raise click.UsageError("--format opensearch writes the query for a cluster; add --explain")
+    if explain and form == "opensearch":
+        click.echo(json_document(archive.opensearch_request(request)))
+    elif explain:
         click.echo(archive.explain(request))
     elif form == "table":
         _echo_lines(results_lines(archive.run(request), _marker()))

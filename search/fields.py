@@ -60,6 +60,12 @@ PEOPLE = "people"
 quotes (`ingest.quotes`), not a field of this table. A document counts under
 each of its people, so the facet's counts do not add up to the total."""
 
+EXPORTED_NAMES = ("outlet", "speakers", "people")
+"""Names in an OpenSearch export (`interop.opensearch`): kept whole as
+keywords, for facets and filters, their words searchable in subfields."""
+FOLDED = "folded"
+"""In an OpenSearch export, the subfield of each text field (and name) holding its words folded."""
+
 NAMES = tuple(field.name for field in FIELDS)
 FACETS = tuple(field.name for field in FIELDS if field.facet)
 IN_HITS = tuple(field.name for field in FIELDS if field.in_hits)

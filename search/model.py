@@ -213,6 +213,9 @@ class StoredDocument(NamedTuple):
     date_source: str
     outlet: str | None
     metadata: Metadata = NO_METADATA
+    quotes: tuple[Quote, ...] = ()
+    """Its quotes and people, read only for an export (`Reader.documents`)."""
+    people: tuple[str, ...] = ()
 
 
 class Statistics(NamedTuple):

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from ..model import Article, FoundQuote, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
@@ -87,6 +87,10 @@ class Reader(Protocol):
 
     def explain(self, request: SearchRequest, aliases: Aliases | None) -> str:
         """The query and filters as the engine runs them."""
+
+    def opensearch_request(self, request: SearchRequest, aliases: Aliases | None) -> dict[str, Any]:
+        """The body of an OpenSearch `_search` request finding the same
+        documents in the archive's export (`interop.opensearch`)."""
 
     # Documents and the vocabulary
 

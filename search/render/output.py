@@ -38,7 +38,7 @@ def formatted(output: Output, form: str) -> Iterator[str]:
     if form == "table":
         yield from output.table()
     elif form == "json":
-        yield json.dumps(output.document(), ensure_ascii=False, indent=2)
+        yield json_document(output.document())
     elif form == "jsonl":
         yield from (json_line(row) for row in output.rows())
     else:
@@ -47,6 +47,11 @@ def formatted(output: Output, form: str) -> Iterator[str]:
 
 def json_line(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+def json_document(data: Any) -> str:
+    """JSON for a person to read: indented, letters as they are."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def csv_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:

@@ -132,7 +132,7 @@ def read_aliases(
     cannot be read is made again; one that cannot be written (a read-only
     archive) is done without.
     """
-    tables = [(path, _text(path)) for path in (SHIPPED, archive_aliases) if path is not None]
+    tables = _tables(archive_aliases)
     key = {"analysis": analysis, "tables": [text for _, text in tables]}
     cached = _read_cache(cache, key) if cache else None
     if cached is None:
@@ -145,6 +145,13 @@ def read_aliases(
     return Aliases(*cached)
 
 
+def alias_spellings(archive_aliases: Path | None) -> list[list[str]]:
+    """The spellings of each group of the shipped table and an archive's, as
+    written (for a cluster that analyses them itself: `interop.opensearch`)."""
+    tables = _tables(archive_aliases)
+    return [spellings for _, spellings in _entries(tables)]
+
+
 def _analysed(spellings: list[list[str]], normalise: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
     """Each folded term of a group's spellings, with the terms of every group it is in."""
     groups: dict[str, frozenset[str]] = {}
@@ -153,6 +160,11 @@ def _analysed(spellings: list[list[str]], normalise: Callable[[str], list[str]])
         for term in terms:
             groups[term] = groups.get(term, frozenset()) | terms
     return groups
+
+
+def _tables(archive_aliases: Path | None) -> list[tuple[Path, str | None]]:
+    """The shipped table and the archive's, each with its text (None if absent)."""
+    return [(path, _text(path)) for path in (SHIPPED, archive_aliases) if path is not None]
 
 
 def _text(path: Path) -> str | None:

@@ -3,17 +3,18 @@ and ids out; document numbers stay here."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as Q
 from whoosh.columns import ColumnReader
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from ...model import Article, FoundQuote, Hit, Member, SearchResults, Snippet, Statistics, StoredDocument
+from ...model import Article, FoundQuote, Hit, Member, Quote, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
 from ...text.names import Aliases
@@ -87,6 +88,11 @@ class WhooshReader:
     def explain(self, request: SearchRequest, aliases: Aliases | None) -> str:
         return explain(request, searching.known_outlets(self.searcher), aliases)
 
+    def opensearch_request(self, request: SearchRequest, aliases: Aliases | None) -> dict[str, Any]:
+        from .cluster import opensearch_request
+
+        return opensearch_request(self.searcher, request, aliases)
+
     def _matching(self, request: SearchRequest, aliases: Aliases | None) -> list[int]:
         return searching.matching(self.searcher, request, aliases, self.columns)
 
@@ -99,7 +105,12 @@ class WhooshReader:
         return searching.highlight(self.searcher, doc_id, request, aliases)
 
     def documents(self) -> Iterator[StoredDocument]:
-        return (searching.stored(fields) for fields in self.searcher.all_stored_fields())
+        reader = self.searcher.reader()
+        quoted, people = (column_reader(reader, name) for name in ("quoted", "people_names"))
+        for docnum, fields in reader.iter_docs():
+            quotes = tuple(Quote(text, speaker) for text, speaker in json.loads(quoted[docnum] or b"[]"))
+            names = searching.names(people[docnum]) if people[docnum] else ()
+            yield searching.stored(fields, quotes, names)
 
     def similar(self, doc_id: str, limit: int) -> SearchResults:
         return searching.similar(self.searcher, doc_id, limit)

@@ -26,7 +26,7 @@ from whoosh.util.times import long_to_datetime
 from ...deadline import NO_DEADLINE, Deadline
 from ...errors import QueryError, UnknownDocument
 from ...fields import FACETS, IN_HITS, PEOPLE, ordered
-from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, SearchResults, Snippet, Statistics, StoredDocument
+from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, Quote, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
 from ...text.names import Aliases, people_counts
@@ -434,12 +434,12 @@ aggregation's size): an archive names thousands."""
 def people_facet(groups: Counter[bytes], aliases: Aliases) -> dict[str, int]:
     """How many documents quote or name each person (`text.names.people_counts`),
     from how many have each joined value of the people_names column."""
-    named = {_names(joined): count for joined, count in groups.items() if joined}
+    named = {names(joined): count for joined, count in groups.items() if joined}
     return people_counts(named, aliases, PEOPLE_SHOWN)
 
 
 @lru_cache(maxsize=100_000)
-def _names(joined: bytes) -> tuple[str, ...]:
+def names(joined: bytes) -> tuple[str, ...]:
     """The names of a people_names value (remembered: broad queries meet the same ones)."""
     return tuple(column_text(joined).split(PEOPLE_SEPARATOR))
 
@@ -470,8 +470,8 @@ def body_analysis(searcher: Searcher) -> Analysis:
     return analysis
 
 
-def stored(fields: dict[str, Any]) -> StoredDocument:
-    """A document as its stored fields hold it."""
+def stored(fields: dict[str, Any], quotes: tuple[Quote, ...] = (), people: tuple[str, ...] = ()) -> StoredDocument:
+    """A document as its stored fields hold it (with its quotes and people, when read from their columns)."""
     return StoredDocument(
         doc_id=fields["id"],
         title=fields.get("title") or None,
@@ -480,6 +480,8 @@ def stored(fields: dict[str, Any]) -> StoredDocument:
         date_source=fields.get("date_source", "none"),
         outlet=fields.get("outlet_name"),
         metadata=ordered(fields),
+        quotes=quotes,
+        people=people,
     )
 
 
