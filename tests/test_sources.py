@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
 
+from search import Archive
 from search.errors import SourceError
 from search.ingest.sources import SourceFile, read, scan
 from search.model import RawDocument
@@ -111,3 +113,16 @@ def test_sidecar_change_changes_the_stamp_and_hash(tmp_path: Path) -> None:
     after = read(scan(tmp_path)[0][0])
     assert before.stamp != after.stamp and before.sha != after.sha
     assert after.sidecar.outlet == "X"
+
+
+def test_accents_written_apart_are_composed_so_names_are_found(tmp_path: Path) -> None:
+    """A file with "Vuc\u030cic\u0301" (accents apart, NFD) was cut into words at
+    each accent: neither "Vučić" nor the same letters typed apart found it."""
+    body = "President Vučić met Đoković and Šojgu in Kraljevo on Monday, the presidency said in a statement."
+    write(tmp_path / "raw" / "apart.txt", unicodedata.normalize("NFD", f"Visit of Vučić\n\n{body}\n"))
+    assert read(SourceFile("apart.txt", str(tmp_path / "raw" / "apart.txt"), "")).text.startswith("Visit of Vučić")
+    archive = Archive(tmp_path)
+    archive.update(workers=1)
+    for name in ("Vučić", "vucic", unicodedata.normalize("NFD", "Đoković"), "Šojgu"):
+        assert [hit.doc_id for hit in archive.search(name).hits] == ["apart.txt"], name
+    assert archive.document("apart.txt").body == body

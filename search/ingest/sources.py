@@ -17,6 +17,7 @@ from typing import NamedTuple
 from ..errors import SourceError
 from ..fields import NAMES, ordered
 from ..model import RawDocument, Sidecar, Skipped
+from ..text.analysis import composed
 from ..text.dates import parse_date
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -130,6 +131,7 @@ def read(source: SourceFile) -> RawDocument:
     path = os.fspath(source.path)
     is_html = path.lower().endswith(HTML_SUFFIXES)
     text, encoding = decode(data, is_html)
+    text = composed(text)
     if not text.strip():
         raise SourceError("empty")
     side = Path(path + SIDECAR_SUFFIX)

@@ -18,13 +18,13 @@ from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 
 from ...fields import FIELDS, Field
-from ...text.analysis import WORD, Analysis
+from ...text.analysis import WORD, Analysis, composed
 from .startup import english_stemmer
 
 if TYPE_CHECKING:
     from ...model import Article
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 
 
 class NewsAnalyzer(Analyzer):  # type: ignore[misc]
@@ -66,7 +66,7 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
         **kwargs: Any,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = (WORD if tokenize else _WHOLE).finditer(value)
+        matches = (WORD if tokenize else _WHOLE).finditer(composed(value))
         analyse = self.analysis.terms
         position, first = start_pos - 1, True
         for raw_position, match in enumerate(matches, start_pos):
@@ -98,7 +98,7 @@ class NewsAnalyzer(Analyzer):  # type: ignore[misc]
         found: defaultdict[str, list[int]] = defaultdict(list)
         analyse = self.analysis.terms
         position = -1
-        for raw_position, word in enumerate(WORD.findall(value)):
+        for raw_position, word in enumerate(WORD.findall(composed(value))):
             terms = analyse(word.lower())
             if terms:
                 position = raw_position if position < 0 else position + 1  # as __call__ places them
