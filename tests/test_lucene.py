@@ -1,7 +1,8 @@
 """The OpenSearch export read by Lucene itself (the engine a cluster runs):
 its analyzers, built by Lucene's CustomAnalyzer from the exported mapping,
 make the terms ours make, and the queries `--explain --format opensearch`
-writes find the documents `search query` finds.
+writes find the documents `search query` finds, counted by outlet, year and
+language as its facets count them.
 
 Needs a JDK and Debian's Lucene (`apt-get install default-jdk-headless
 liblucene8-java`; .ci/run installs them and sets NEWS_SEARCH_LUCENE=required,
@@ -20,6 +21,7 @@ import pytest
 
 from search import Archive
 from search.engine import engine
+from search.model import NO_VALUE
 from search.query.request import SearchRequest
 from search.text.names import fold
 
@@ -154,31 +156,45 @@ REUTERS_QUERIES = [
 
 
 def ours_and_lucenes(lucene: Lucene, archive: Archive, requests: list[SearchRequest], folder: Path) -> list[Any]:
+    """For each request, the ids news-search finds and those Lucene finds with the translated query."""
+    return [(ours, theirs["ids"]) for (ours, _), (theirs, _) in answers(lucene, archive, requests, folder)]
+
+
+def answers(lucene: Lucene, archive: Archive, requests: list[SearchRequest], folder: Path) -> list[Any]:
+    """For each request, ours and Lucene's: the ids found, and the counts by outlet, year and language."""
     archive.export_opensearch(folder / "export")
     bodies = [archive.opensearch_request(request) for request in requests]
     (folder / "requests.json").write_text(json.dumps(bodies), "utf-8")
     found = lucene("search", folder / "export" / "mapping.json", folder / "export", folder / "requests.json")
-    ours = [sorted(hit.doc_id for hit in archive.stream(request, snippets=False)[1]) for request in requests]
-    return list(zip(ours, found, strict=True))
+    ours = []
+    for request in requests:
+        results, hits = archive.stream(request, snippets=False)
+        language = {value: n for value, n in results.facets["language"].items() if value != NO_VALUE}
+        counts = {"outlet": results.outlets, "year": results.years, "language": language}
+        ours.append((sorted(hit.doc_id for hit in hits), counts))
+    theirs = [(line, {name: line["aggs"].get(name, {}) for name in ("outlet", "year", "language")}) for line in found]
+    return list(zip(ours, theirs, strict=True))
 
 
 def test_the_translated_queries_find_what_ours_find_in_the_samples(
     lucene: Lucene, samples: Archive, tmp_path: Path
 ) -> None:
     requests = [SearchRequest.build(**query, limit=1000) for query in SAMPLE_QUERIES]
-    results = ours_and_lucenes(lucene, samples, requests, tmp_path)
-    for query, (ours, theirs) in zip(SAMPLE_QUERIES, results, strict=True):
-        assert theirs == ours, query
-    assert sum(1 for ours, _ in results if 0 < len(ours) < 5) >= 15  # most queries tell documents apart
+    results = answers(lucene, samples, requests, tmp_path)
+    for query, ((ours, our_counts), (theirs, their_counts)) in zip(SAMPLE_QUERIES, results, strict=True):
+        assert theirs["ids"] == ours, query
+        assert their_counts == our_counts, query  # the facets, as aggregations
+    assert sum(1 for (ours, _), _ in results if 0 < len(ours) < 5) >= 15  # most queries tell documents apart
 
 
 def test_the_translated_queries_find_what_ours_find_in_a_development_archive(
     lucene: Lucene, segmented: Archive, tmp_path: Path
 ) -> None:
     requests = [SearchRequest(text, limit=10_000) for text in REUTERS_QUERIES]
-    results = ours_and_lucenes(lucene, segmented, requests, tmp_path)
-    for text, (ours, theirs) in zip(REUTERS_QUERIES, results, strict=True):
-        assert ours and theirs == ours, text
+    results = answers(lucene, segmented, requests, tmp_path)
+    for text, ((ours, our_counts), (theirs, their_counts)) in zip(REUTERS_QUERIES, results, strict=True):
+        assert ours and theirs["ids"] == ours, text
+        assert their_counts == our_counts, text
 
 
 def test_a_cluster_counts_stop_words_in_the_distance_of_a_proximity_search(

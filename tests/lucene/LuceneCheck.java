@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.apache.lucene.analysis.Analyzer;
@@ -29,6 +30,7 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
@@ -59,7 +61,9 @@ import org.apache.lucene.util.QueryBuilder;
  *   search MAPPING FOLDER REQUESTS
  *                             the bulk files of FOLDER indexed as MAPPING says, then the
  *                             query of each request body of the JSON list REQUESTS:
- *                             a JSON line a request, the ids it finds, sorted
+ *                             a JSON line a request, {ids: the ids it finds, sorted,
+ *                             aggs: {name: {value: count}}} (terms and yearly date
+ *                             histograms counted over every hit, as OpenSearch counts them)
  * </pre>
  *
  * The analyzers are built with Lucene's CustomAnalyzer from the factories that
@@ -83,7 +87,7 @@ public final class LuceneCheck {
         } else {
             Searching searching = new Searching(mapping, analyzers, Paths.get(args[2]));
             for (Object request : Json.list(Json.parse(read(Paths.get(args[3]))))) {
-                out.append(Json.write(searching.ids(Json.object(request).get("query")))).append('\n');
+                out.append(Json.write(searching.answer(Json.object(request)))).append('\n');
             }
         }
         System.out.write(out.toString().getBytes(StandardCharsets.UTF_8));
@@ -289,9 +293,10 @@ public final class LuceneCheck {
             if (type.equals("text")) {
                 document.add(new TextField(name, value, Field.Store.NO));
             } else if (type.equals("keyword")) {
-                document.add(new StringField(name, value, Field.Store.NO));
+                document.add(new StringField(name, value, Field.Store.YES));
             } else if (type.equals("date")) {
                 document.add(new LongPoint(name, millis(value)));
+                document.add(new StoredField(name, value));
             }
         }
 
@@ -300,12 +305,38 @@ public final class LuceneCheck {
             return time.toInstant(ZoneOffset.UTC).toEpochMilli();
         }
 
-        List<Object> ids(Object query) throws IOException {
-            TreeSet<String> found = new TreeSet<>();
-            for (ScoreDoc hit : searcher.search(query(query), Integer.MAX_VALUE).scoreDocs) {
-                found.add(searcher.doc(hit.doc).get("_id"));
+        Map<String, Object> answer(Map<String, Object> request) throws IOException {
+            TreeSet<String> ids = new TreeSet<>();
+            Map<String, Object> aggs = new LinkedHashMap<>();
+            Map<String, Object> asked = Json.object(request.getOrDefault("aggs", Map.of()));
+            for (ScoreDoc hit : searcher.search(query(request.get("query")), Integer.MAX_VALUE).scoreDocs) {
+                Document document = searcher.doc(hit.doc);
+                ids.add(document.get("_id"));
+                for (Map.Entry<String, Object> aggregation : asked.entrySet()) {
+                    count(aggregation.getKey(), Json.object(aggregation.getValue()), document, aggs);
+                }
             }
-            return new ArrayList<>(found);
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("ids", new ArrayList<>(ids));
+            answer.put("aggs", aggs);
+            return answer;
+        }
+
+        /** One hit counted in an aggregation: a terms aggregation, or a date histogram by year. */
+        private static void count(String name, Map<String, Object> aggregation, Document document,
+                Map<String, Object> aggs) {
+            String kind = aggregation.keySet().iterator().next();
+            Map<String, Object> body = Json.object(aggregation.get(kind));
+            if (kind.equals("date_histogram") && !"year".equals(body.get("calendar_interval"))) {
+                throw new IllegalArgumentException("only yearly histograms are counted here");
+            } else if (!kind.equals("date_histogram") && !kind.equals("terms")) {
+                throw new IllegalArgumentException("no aggregation known here for " + kind);
+            }
+            Map<String, Object> counts = Json.object(aggs.computeIfAbsent(name, key -> new TreeMap<String, Object>()));
+            for (String value : document.getValues((String) body.get("field"))) {
+                String key = kind.equals("terms") ? value : value.substring(0, 4);
+                counts.merge(key, 1L, (a, b) -> (Long) a + (Long) b);
+            }
         }
 
         Query query(Object node) {
