@@ -73,6 +73,11 @@ def test_every_page_has_a_json_twin_with_the_clis_shape(client: TestClient, invo
     assert client.get(f"/api/similar/{DOCUMENT}").json()["total"] >= 1
     assert client.get("/api/terms", params={"q": "gas"}).json()["total"] == 3
     assert client.get("/api/watches").json() == {"watches": [], "runs": []}
+    explained = client.get("/api/explain", params={"q": "gas", "from": "2021"}).json()
+    assert explained["engine"] == invoke("query", "gas", "--from", "2021", "--explain").stdout.rstrip("\n")
+    assert explained["opensearch"] == json.loads(
+        invoke("query", "gas", "--from", "2021", "--explain", "--format", "opensearch").stdout
+    )
 
 
 def test_the_quotes_page_and_its_twins(client: TestClient, invoke: Invoke) -> None:

@@ -74,6 +74,7 @@ def create_app(archive: Archive) -> Starlette:
         Route("/api/terms", pages.api_terms),
         Route("/api/stats", pages.api_stats),
         Route("/api/watches", pages.api_watches),
+        Route("/api/explain", pages.api_explain),
         Mount("/static", StaticFiles(packages=[("search.web", "static")]), name="static"),
     ]
     running = threading.BoundedSemaphore(max(2, len(os.sched_getaffinity(0))))
@@ -290,6 +291,13 @@ class _Pages:
         archive = self.archives.get()
         runs = archive.watch_run(dry_run=True)
         return JSONResponse({"watches": watch_list_json(archive.watches.all()), "runs": watch_run_json(runs)})
+
+    def api_explain(self, request: Request) -> Response:
+        """The query as the engine runs it, and as OpenSearch's query DSL
+        (`search query --explain`, and with `--format opensearch`)."""
+        search = params.search_request(_params(request))
+        archive = self.archives.get()
+        return JSONResponse({"engine": archive.explain(search), "opensearch": archive.opensearch_request(search)})
 
     def _timeline(self, query: params.Params) -> tuple[Timeline, str]:
         search = params.search_request(query)
