@@ -13,7 +13,11 @@ from typing import Any
 from search.engine import engine
 from search.text.analysis import WORD
 
-JARS = [Path(f"/usr/share/java/lucene-{name}-8.7.0.jar") for name in ("core", "analyzers-common")]
+JARS = [
+    max(Path("/usr/share/java").glob(f"lucene-{name}-8.*.jar"), default=Path(f"lucene-{name}-8.jar"))
+    for name in ("core", "analyzers-common")
+]
+"""Debian's Lucene 8 (liblucene8-java: 8.7.0 in bookworm), whichever 8.x is installed."""
 SOURCE = Path(__file__).parent / "LuceneCheck.java"
 INSTALL = "apt-get install default-jdk-headless liblucene8-java"
 

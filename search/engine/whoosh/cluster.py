@@ -26,11 +26,10 @@ from ...query.request import SearchRequest
 from ...text.names import Aliases, fold
 from .parsing import facet_filter, parse_text, speaker_filter
 from .schema import outlet_key, query_schema
-from .searching import known_outlets, known_values
+from .searching import PEOPLE_SHOWN, known_outlets, known_values
 
 Json = dict[str, Any]
 KEYWORDS = {field.name for field in FIELDS if field.kind != "text"} | {"date_source"}
-PEOPLE_SHOWN = 20
 FUZZY_EXPANSIONS = 1000
 
 
