@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 from .browser import available, chromium, sample_archive, served
@@ -45,8 +46,24 @@ def _then(browser: webdriver.Chrome, action: Callable[[], object]) -> None:
     """Do `action`, and wait for the page it leads to (the old page's elements go stale)."""
     page = browser.find_element(By.TAG_NAME, "html")
     action()
-    WebDriverWait(browser, 10).until(staleness_of(page))
+    WebDriverWait(browser, 10).until(lambda _: _gone(page))
     WebDriverWait(browser, 10).until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
+def _gone(element: WebElement) -> bool:
+    """Whether a page's element is gone. Chromium says so in two ways: a stale
+    element, or, while a page it restored from its back-forward cache is being
+    left, a node that "does not belong to the document" (selenium's
+    `staleness_of` knows only the first: one CI run in a few failed on it)."""
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
+    return False
 
 
 def _search(browser: webdriver.Chrome, words: str) -> None:
