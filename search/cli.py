@@ -538,12 +538,14 @@ def export(ctx: click.Context, folder: Path, form: str, index_name: str) -> None
     """Write the archive's cleaned documents for another search engine to take over.
 
     FOLDER must be new or empty. Example: search export --format opensearch ~/news-export
+    (then ask the cluster what you asked here: search query WORDS --explain --format opensearch)
     """
     from .interop.opensearch import load_commands
 
     report = _archive(ctx).export_opensearch(folder, index_name)
     click.echo(f"Wrote {report.documents} documents to {folder}: {len(report.files) - 1} bulk files and mapping.json.")
     _echo_lines([f"Load them, in {folder}:", *(f"  {command}" for command in load_commands(index_name))])
+    click.echo("Ask the cluster what you ask here: search query WORDS --explain --format opensearch")
 
 
 @cli.command()
