@@ -142,3 +142,16 @@ def test_a_one_paragraph_brief_carried_by_several_documents_keeps_its_paragraph(
     for n in range(4):
         write(empty_home / "raw" / f"brief-{n}.txt", f"Brief {n}\n\n{QUOTE}\n")
     assert all(QUOTE in body for body in bodies(empty_home).values())
+
+
+def test_updates_of_a_story_under_one_headline_keep_their_lead(empty_home: Path) -> None:
+    """Three versions of a story under the same headline: the headline recurs,
+    and once it went as boilerplate every recurring line after it went too (the
+    lead and the paragraph the versions share), leaving each a paragraph."""
+    shared = "Gazprom will deliver two billion cubic metres a year, the energy ministry said in a statement."
+    for n in range(3):
+        text = "\n\n".join(["Serbia signs a gas deal with Gazprom", LEAD, shared, story(n).split("\n\n")[2], *FOOTER])
+        write(empty_home / "raw" / "wire" / f"version-{n}.txt", text + "\n")
+    found = bodies(empty_home)
+    assert all(body.startswith(f"{LEAD}\n\n{shared}") for body in found.values()), found
+    assert not any(line in body for body in found.values() for line in FOOTER)

@@ -138,7 +138,9 @@ def drop_repeated(draft: Draft, ctx: Context) -> Draft:
     updates repeat its lead. What goes is a line that is not a sentence
     (a label, a contact block's lines), a short sentence at the head or the
     tail of the document ("Follow us on Telegram."), and whatever recurring
-    line follows one that went (the rest of a footer). A sentence in the
+    line follows one that went (the rest of a footer; a block that began
+    above the first paragraph ends there, or a headline that recurs in a
+    story's versions would take their shared lead with it). A sentence in the
     body, and any paragraph of `prose_words` or more, stays. Datelines above
     the first paragraph stay too: an outlet that publishes three articles a
     day dates them alike, and they would all lose their date.
@@ -150,6 +152,7 @@ def drop_repeated(draft: Draft, ctx: Context) -> Draft:
 
     def why(index: int, line: Line) -> str | None:
         nonlocal in_block
+        in_block = in_block and index != first_paragraph  # a header's block ends where the body begins
         if not ctx.is_repeated(line.key) or (index <= first_paragraph and dateline(line.text)):
             in_block = False
             return None
