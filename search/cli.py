@@ -423,6 +423,8 @@ def query(
 
     Example: search query putin gas --from 2021 --sort newest
     """
+    if form == "opensearch" and not explain:
+        raise click.UsageError("--format opensearch writes the query for a cluster; add --explain")
     archive = _searching(ctx)
     options = {
         "outlets": outlets,
@@ -433,8 +435,6 @@ def query(
         "timeout": timeout,
     }
     request = SearchRequest.build(" ".join(words), date_from, date_to, filters, **options)
-    if form == "opensearch" and not explain:
-        raise click.UsageError("--format opensearch writes the query for a cluster; add --explain")
     if explain and form == "opensearch":
         click.echo(json_document(archive.opensearch_request(request)))
     elif explain:

@@ -120,9 +120,11 @@ def test_accents_written_apart_are_composed_so_names_are_found(tmp_path: Path) -
     each accent: neither "Vučić" nor the same letters typed apart found it."""
     body = "President Vučić met Đoković and Šojgu in Kraljevo on Monday, the presidency said in a statement."
     write(tmp_path / "raw" / "apart.txt", unicodedata.normalize("NFD", f"Visit of Vučić\n\n{body}\n"))
+    write(tmp_path / "raw" / "apart.txt.meta.json", unicodedata.normalize("NFD", '{"author": "Dušan Đurić"}'))
     assert read(SourceFile("apart.txt", str(tmp_path / "raw" / "apart.txt"), "")).text.startswith("Visit of Vučić")
     archive = Archive(tmp_path)
     archive.update(workers=1)
     for name in ("Vučić", "vucic", unicodedata.normalize("NFD", "Đoković"), "Šojgu"):
         assert [hit.doc_id for hit in archive.search(name).hits] == ["apart.txt"], name
     assert archive.document("apart.txt").body == body
+    assert archive.document("apart.txt").metadata["author"] == "Dušan Đurić"

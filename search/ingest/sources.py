@@ -215,7 +215,7 @@ def parse_sidecar(data: bytes, name: str) -> Sidecar:
     for key, value in fields.items():
         if value is not None and not isinstance(value, str):
             raise SourceError(f"sidecar {name}: {key} must be a string, not {type(value).__name__}")
-    values: dict[str, str | None] = {k: v.strip() or None for k, v in fields.items() if v is not None}
+    values: dict[str, str | None] = {k: composed(v.strip()) or None for k, v in fields.items() if v is not None}
     written = values.get("date")
     date = parse_date(written) if written else None
     if written and date is None:

@@ -24,7 +24,7 @@ from ...errors import QueryError
 from ...fields import EXPORTED_NAMES, FACETS, FIELDS, FOLDED
 from ...query.request import SearchRequest
 from ...text.names import Aliases, fold
-from .parsing import facet_filter, parse_text, speaker_filter
+from .parsing import facet_filter, known_outlet, parse_text, speaker_filter
 from .schema import outlet_key, query_schema
 from .searching import PEOPLE_SHOWN, known_outlets, known_values
 
@@ -61,11 +61,8 @@ def _filtered(searcher: Searcher, request: SearchRequest, aliases: Aliases | Non
 
 def _outlets(names: tuple[str, ...], known: list[str]) -> list[str]:
     """The outlets' names as the index holds them, case and spacing as `--outlet` ignores them."""
-    found = [name for name in known if outlet_key(name) in {outlet_key(n) for n in names}]
-    missing = [name for name in names if outlet_key(name) not in {outlet_key(k) for k in found}]
-    if missing:
-        raise QueryError(f"no outlet named {missing[0]!r} in the index; outlets: {'; '.join(sorted(known))}")
-    return found
+    keys = {known_outlet(name, known) for name in names}
+    return [name for name in known if outlet_key(name) in keys]
 
 
 def _facets(request: SearchRequest) -> Json:

@@ -142,7 +142,7 @@ def outlet_filter(request: SearchRequest, known_outlets: list[str]) -> Q.Query |
     """
     if not request.outlets:
         return None
-    return Q.Or([Q.Term("outlet_key", _known_outlet(name, known_outlets)) for name in request.outlets])
+    return Q.Or([Q.Term("outlet_key", known_outlet(name, known_outlets)) for name in request.outlets])
 
 
 def facet_filter(name: str, values: tuple[str, ...], known: list[str]) -> Q.Query:
@@ -155,7 +155,8 @@ def facet_filter(name: str, values: tuple[str, ...], known: list[str]) -> Q.Quer
     return Q.Or([Q.Term(name, by_key[value.casefold()]) for value in values])
 
 
-def _known_outlet(name: str, known: list[str]) -> str:
+def known_outlet(name: str, known: list[str]) -> str:
+    """The key `--outlet NAME` is matched by; a QueryError listing the outlets when none has it."""
     key = outlet_key(name)
     if key not in {outlet_key(k) for k in known}:
         listing = "; ".join(sorted(known)) or "none yet"

@@ -105,9 +105,8 @@ class WhooshReader:
         return searching.highlight(self.searcher, doc_id, request, aliases)
 
     def documents(self) -> Iterator[StoredDocument]:
-        reader = self.searcher.reader()
-        quoted, people = (column_reader(reader, name) for name in ("quoted", "people_names"))
-        for docnum, fields in reader.iter_docs():
+        quoted, people = self._column("quoted"), self._column("people_names")
+        for docnum, fields in self.searcher.reader().iter_docs():
             quotes = tuple(Quote(text, speaker) for text, speaker in json.loads(quoted[docnum] or b"[]"))
             names = searching.names(people[docnum]) if people[docnum] else ()
             yield searching.stored(fields, quotes, names)
