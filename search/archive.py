@@ -369,6 +369,13 @@ class Archive:
         live = self.store.folder / self.store.manifest().generation
         return sum(p.stat().st_size for p in live.rglob("*") if p.is_file())
 
+    def _doc_id(self, path: Path) -> str:
+        """A file's id as the index has it, for a file under raw/ (its lines
+        recur among its folder's), else its name."""
+        resolved = path.resolve()
+        inside = resolved.is_relative_to(self.raw_dir.resolve())
+        return resolved.relative_to(self.raw_dir.resolve()).as_posix() if inside else path.name
+
     def clean(self, path: Path) -> Article:
         """What the cleaner makes of one file, using this archive's rules and
         the outlet repetition its index knows; nothing is written."""
@@ -377,7 +384,7 @@ class Archive:
 
         if not path.is_file():
             raise SourceError(f"{path} is not a file")
-        prepared = prepare(SourceFile(path.name, path, ""), self.rules)
+        prepared = prepare(SourceFile(self._doc_id(path), path, ""), self.rules)
         if not self.store.exists():
             return finish(prepared, self.rules, never_repeated)
         from .index.indexer import Repetition

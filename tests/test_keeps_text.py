@@ -155,3 +155,24 @@ def test_updates_of_a_story_under_one_headline_keep_their_lead(empty_home: Path)
     found = bodies(empty_home)
     assert all(body.startswith(f"{LEAD}\n\n{shared}") for body in found.values()), found
     assert not any(line in body for body in found.values() for line in FOOTER)
+
+
+def test_a_routine_story_keeps_its_headline_and_figures_and_an_outlets_name_still_goes(empty_home: Path) -> None:
+    """Every week under one headline, the same wording and a table: all of it
+    recurs, none of it is boilerplate. The site's name above it is."""
+    for week in range(1, 5):
+        write(
+            empty_home / "raw" / "wire" / f"week-{week}.txt",
+            "Danube Wire Online\nFED ADDS RESERVES VIA CUSTOMER REPURCHASES\n"
+            "The Federal Reserve entered the government\nsecurities market to arrange customer repurchase "
+            f"agreements,\na spokesman said, in week {week} of the quarter.\nNet 5,011,000 vs 2,314,000\n",
+        )
+    archive = Archive(empty_home)
+    archive.update()
+    for week in range(1, 5):
+        article = archive.document(f"wire/week-{week}.txt")
+        assert article.title == "FED ADDS RESERVES VIA CUSTOMER REPURCHASES"
+        assert article.body.startswith("The Federal Reserve entered the government securities market")
+        assert "Net 5,011,000 vs 2,314,000" in article.body and "Danube Wire Online" not in article.body
+    cleaned = archive.clean(empty_home / "raw" / "wire" / "week-1.txt")  # `search clean FILE` counts the folder too
+    assert ("repeated in the outlet", "Danube Wire Online") in {(r.why, r.text) for r in cleaned.removed}

@@ -50,6 +50,35 @@ def test_a_file_a_paragraph_a_line_is_left_as_it_is() -> None:
     assert paragraphs("\n".join(lines)) == lines
 
 
+def test_a_sentence_running_on_in_lower_case_is_one_paragraph_whatever_the_width() -> None:
+    """A wire's paragraph opens on a short line (its indent stripped), and a
+    short story has too few lines to show a width: the sentence still runs on."""
+    story = (
+        "U.K. MONEY MARKET OFFERED EARLY ASSISTANCE\n"
+        "The Bank of England said it had invited\n"
+        "an early round of bill offers from the discount houses after\n"
+        "forecasting a shortage of around 1.75 billion stg.\n"
+    )
+    assert paragraphs(story) == [
+        "U.K. MONEY MARKET OFFERED EARLY ASSISTANCE",
+        "The Bank of England said it had invited an early round of bill offers from the discount houses after "
+        "forecasting a shortage of around 1.75 billion stg.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["Politics and the economy", "sport", "culture"],  # a menu in lower case
+        ["DUTCH OILSEEDS IMPORTS ROSE IN 1986", "and rapeseed held steady, the board said."],  # a headline
+        ["Send your tips to the desk at", "desk@example.org"],  # an address
+        ["The desk answers every letter.", "then it sleeps, the editor said."],  # a sentence ended
+    ],
+)
+def test_what_does_not_run_on_stays_apart(lines: list[str]) -> None:
+    assert paragraphs("\n".join(lines)) == lines
+
+
 def test_a_compound_broken_at_its_hyphen_is_whole_again() -> None:
     broken = 0
     for width in range(40, 100):
@@ -124,6 +153,12 @@ def test_a_hard_wrapped_wire_story_keeps_all_of_its_text() -> None:
 
 
 @pytest.mark.skipif(not REUTERS.is_file(), reason="the development set ../shared/dev/news is absent")
-def test_reuters_as_filed_keeps_its_words() -> None:
+def test_reuters_as_filed_keeps_its_words_and_headlines_as_one_outlets_archive() -> None:
+    """3,000 wire stories cleaned together, so that what recurs among them (a
+    routine story's headline and wording, a table filed again) is tried as
+    boilerplate; recall was 0.970 / 0.969 and titles 98.9 / 98.4 % before
+    headlines, figures and sentences running on were kept."""
     filed = evaluate_filed(REUTERS, RULES)
-    assert filed.articles == 300 and filed.recall >= 0.98, filed
+    assert filed.articles == 3000
+    for shape in filed.shapes.values():
+        assert shape.recall >= 0.985 and shape.titles >= 0.99, filed

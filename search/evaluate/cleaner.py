@@ -13,9 +13,12 @@ and that dump hard-wrapped at 72 columns, with and without a blank line
 between its blocks (as `fmt`, e-mail or `lynx -dump` leave it). An
 evaluation that saw one shape would hide what the others lose.
 
-Plain articles filed hard-wrapped (Reuters, `title`, a blank line, the
-text) have no boilerplate to lose: for them only the recall of the words
-counts (`evaluate_filed`).
+Plain articles filed hard-wrapped (Reuters: the title, then the text,
+with or without a blank line between) have no boilerplate to lose: for them
+the recall of the words counts, and whether the title is the headline
+(`evaluate_filed`). They are cleaned together, as one outlet's archive
+cleans them, so that what recurs among them (a routine story's headline,
+its set wording) is put to the test of boilerplate as it is in an index.
 """
 
 from __future__ import annotations
@@ -191,28 +194,53 @@ def hard_wrapped(text: str, between: str) -> str:
 
 
 @dataclass(frozen=True)
-class FiledEvaluation:
-    """Word recall of articles filed hard-wrapped, as plain text files."""
+class FiledShape:
+    """What the articles filed in one shape kept."""
 
-    articles: int
     recall: float
+    """The mean word recall of their text."""
+    titles: float
+    """The share whose title is their headline."""
     worst: tuple[tuple[str, float], ...]
     """The ids and recall of the articles that kept least."""
 
 
-def evaluate_filed(path: Path, rules: Rules, limit: int = 300) -> FiledEvaluation:
+@dataclass(frozen=True)
+class FiledEvaluation:
+    """Articles filed hard-wrapped as one outlet's plain text files, each shape apart."""
+
+    articles: int
+    shapes: dict[str, FiledShape]
+
+
+FILED_SHAPES = {"title, blank line, text": "\n\n", "title, text": "\n"}
+"""How a wire story is filed: a blank line under its title, or none (Reuters-21578's own)."""
+
+
+def evaluate_filed(path: Path, rules: Rules, limit: int = 3000) -> FiledEvaluation:
     """Score the text path on the first `limit` articles of a JSON-lines file
-    (`{"id", "title", "text"}` a line), each written as filed:
-    its title, a blank line, then its text as the wire wrapped it."""
-    recalls = []
-    for story in _filed_stories(path, limit):
-        filed = f"{story['title']}\n\n{story['text']}"
-        body = clean_text_dump(filed, story["id"], rules)
-        recalls.append((story["id"], Score.of(body, story["text"]).recall))
-    if not recalls:
+    (`{"id", "title", "text"}` a line), each written as filed in each of
+    FILED_SHAPES, and cleaned as the files of one folder of an archive."""
+    stories = list(_filed_stories(path, limit))
+    if not stories:
         raise SourceError(f'{path} holds no article with a "title" and a "text"')
+    shapes = {name: _filed_shape(stories, between, rules) for name, between in FILED_SHAPES.items()}
+    return FiledEvaluation(len(stories), shapes)
+
+
+def _filed_shape(stories: list[dict[str, str]], between: str, rules: Rules) -> FiledShape:
+    prepared = [
+        prepare_raw(
+            RawDocument(f"wire/{s['id']}", "", f"{s['title']}{between}{s['text']}", False, "utf-8", "", ""), rules
+        )
+        for s in stories
+    ]
+    carried = Counter(key for document in prepared for key in set(document.line_keys))
+    articles = [finish(document, rules, lambda key: carried[key] >= rules.repeat_min_docs) for document in prepared]
+    recalls = [(s["id"], Score.of(a.body, s["text"]).recall) for s, a in zip(stories, articles, strict=True)]
+    titles = mean(a.title == s["title"].strip() for s, a in zip(stories, articles, strict=True))
     worst = tuple(sorted(recalls, key=lambda pair: pair[1])[:5])
-    return FiledEvaluation(len(recalls), mean(recall for _, recall in recalls), worst)
+    return FiledShape(mean(recall for _, recall in recalls), titles, worst)
 
 
 def _filed_stories(path: Path, limit: int) -> Iterator[dict[str, str]]:

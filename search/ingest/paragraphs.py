@@ -11,7 +11,9 @@ and few go past it. Two lines of a wrapped file are then one paragraph when
 the first word of the second would not have fitted on the first: the line
 was full, so the wrapper cut it, not the writer. A blank line, a list item,
 a line the wrapper did not fill, one wider than the width or a heading among
-headings ends a paragraph. A Markdown file joins every run of lines, as
+headings ends a paragraph. In any text file, a line of a few words that
+does not end a sentence goes on with a next line that begins in lower case
+(`_runs_on`). A Markdown file joins every run of lines, as
 Markdown itself does, except headings, list items, quotes, tables and code.
 
 No word is lost or glued at a join: lines are joined with one space, except
@@ -113,6 +115,8 @@ def _continues(above: str, line: str, folded: str, width: int | None, markdown: 
         return False  # an item starts a paragraph; one goes on only on an indented line
     if markdown:
         return not (_MARKDOWN_BLOCK.match(line) or _MARKDOWN_BLOCK.match(above))
+    if _runs_on(above, folded):
+        return True
     if width is None:
         return False
     length = len(above.strip())
@@ -120,6 +124,28 @@ def _continues(above: str, line: str, folded: str, width: int | None, markdown: 
     if not length + space + len(folded.split(" ", 1)[0]) > width >= length:
         return False
     return not (folded[0].isupper() and _heading(above))
+
+
+def _runs_on(above: str, folded: str) -> bool:
+    """Whether a sentence plainly runs on from `above` into the next line: it
+    does not end there and the next line goes on in lower case ("The Bank of
+    England said it invited an" / "early round of bill offers"). Wrapped or
+    not by the width: a wire's paragraph opens on a short line (its indent
+    stripped), and a short file has too few lines to show a width."""
+    return (
+        len(above.split()) >= RUN_ON_WORDS
+        and above.rstrip()[-1] not in SENTENCE_ENDINGS
+        and not _heading(above)
+        and folded[:1].islower()
+        and _WORD.match(folded) is not None
+    )
+
+
+RUN_ON_WORDS = 4
+"""A line this long at least: a menu's items are shorter, and stay apart."""
+SENTENCE_ENDINGS = frozenset(".!?…\"”»'’)]")
+_WORD = re.compile(r"[^\W\d_]+[\s,;:]")
+"""A word, then a space or a mark: not an address ("desk@...") nor a link."""
 
 
 def _heading(line: str) -> bool:

@@ -419,13 +419,20 @@ DUMP_SHAPES = {
 
 
 def filed_lines(filed: FiledEvaluation) -> Iterator[str]:
-    yield f"{filed.articles} articles filed hard-wrapped (title, blank line, text): word recall {filed.recall:.3f}"
-    worst = ", ".join(f"{doc_id} {recall:.2f}" for doc_id, recall in filed.worst)
-    yield f"kept least: {worst}"
+    yield f"{filed.articles} articles filed hard-wrapped, cleaned as one outlet's archive:"
+    for name, shape in filed.shapes.items():
+        worst = ", ".join(f"{doc_id} {recall:.2f}" for doc_id, recall in shape.worst)
+        yield f"  {name}: word recall {shape.recall:.3f}, titles {shape.titles:.1%}; kept least: {worst}"
 
 
 def filed_json(filed: FiledEvaluation) -> dict[str, Any]:
-    return {"articles": filed.articles, "recall": round(filed.recall, 4), "worst": dict(filed.worst)}
+    return {
+        "articles": filed.articles,
+        "shapes": {
+            name: {"recall": round(shape.recall, 4), "titles": round(shape.titles, 4), "worst": dict(shape.worst)}
+            for name, shape in filed.shapes.items()
+        },
+    }
 
 
 def evaluation_json(evaluation: CleanEvaluation, details: bool = False) -> dict[str, Any]:
