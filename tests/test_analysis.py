@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 from collections.abc import Iterator
+from itertools import groupby
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter, Token
 
 from search.engine.whoosh.schema import news_analyzer
-from search.text.analysis import TOKEN_PATTERN
+from search.text.analysis import TOKEN_PATTERN, WORD
+from search.text.marks import MARK_RANGES
 from search.text.names import fold
 
 from .conftest import SAMPLES
@@ -78,7 +81,11 @@ def test_spans_on_the_samples() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("aeiouyAEbBx_ ščćžđ ЂПутинвс .,'’ﬁＡ\u212aİ1\n-"), max_size=80))
+@given(
+    st.text(
+        alphabet=st.sampled_from("aeiouyAEbBx_ ščćžđ ЂПутинвс .,'’ﬁＡ\u212aİ1\n-कव\u094d\u093eب\u064e"), max_size=80
+    )
+)
 def test_same_terms_and_positions_on_any_text(text: str) -> None:
     _same(text)
     _same_spans(text)
@@ -92,3 +99,20 @@ def test_the_cache_is_not_pickled_into_the_index() -> None:
     copy = pickle.loads(pickle.dumps(analyzer))
     assert copy == analyzer and not copy.analysis._terms
     assert [t.text for t in copy("Vučić")] == ["vučić", "vucic"]
+
+
+def test_the_table_of_marks_is_unicodes() -> None:
+    marks = [code for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)).startswith("M")]
+    runs = groupby(enumerate(marks), key=lambda pair: pair[1] - pair[0])
+    assert tuple((run[0][1], run[-1][1]) for _, group in runs for run in [list(group)]) == MARK_RANGES
+
+
+def test_a_word_holding_combining_marks_is_one_word() -> None:
+    """Python's `\\w` leaves marks out: Hindi fell apart into its letters."""
+    text = "भारत और रूस के बीच व्यापार; தமிழ்நாடு அரசு; বাংলাদেশের; كَتَبَ الرئيسُ; Vučić’s U.S. ❤️"
+    assert WORD.findall(text) == [
+        *["भारत", "और", "रूस", "के", "बीच", "व्यापार"],
+        *["தமிழ்நாடு", "அரசு", "বাংলাদেশের", "كَتَبَ", "الرئيسُ", "Vučić’s", "U.S"],
+    ]
+    # Arabic vowel marks are folded away, so a word is found written with them or without.
+    assert [t.text for t in news_analyzer()("كَتَبَ")] == ["كَتَبَ", "كتب"]

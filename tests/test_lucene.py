@@ -58,6 +58,7 @@ HARD = [
     "Numbers: 2,000 workers, 3.5 per cent, 1990s, 21st, 5 mln, C++ and Plan B, 10-year, 2024-10-20, #1, $5bn",
     'VUČIĆ SAID "NO" TO THE EU; Президент Сербії Александр Вучич; president_of_serbia x_y',
     "running runs ran easily fairly generously sensational dying lying news analyses",
+    "भारत और रूस के बीच व्यापार बढ़ा; தமிழ்நாடு அரசு; বাংলাদেশের সরকার; كَتَبَ الرئيسُ رسالةً",
 ]
 DIFFERENT = {
     # text: (ours exact, Lucene exact, ours folded, Lucene folded), each as docs/cluster.md explains

@@ -171,3 +171,16 @@ def test_statistics(archive: Archive) -> None:
     assert stats.years == {"2020": 2, "2021": 1, "2024": 2}
     assert (stats.first_date, stats.last_date) == ("2020-09-10", "2024-10-20")
     assert stats.undated == () and stats.no_outlet == ("003_c724ab5fffc3b5c0.txt",)
+
+
+def test_words_of_scripts_with_combining_marks_are_found_whole(empty_home: Any) -> None:
+    """Hindi's vowel signs and viramas are marks: a word of it was indexed as
+    its scattered letters, so any text holding them matched."""
+    write(empty_home / "raw" / "trade.txt", "भारत रूस व्यापार\n\nभारत और रूस के बीच व्यापार बढ़ा, मंत्री ने कहा।\n")
+    write(empty_home / "raw" / "letters.txt", "वय पर\n\nव य प र: ये अक्षर हैं, कोई शब्द नहीं।\n")
+    write(empty_home / "raw" / "arabic.txt", "رسالة\n\nكَتَبَ الرئيسُ رسالةً إلى الوزير.\n")
+    archive = Archive(empty_home)
+    archive.update()
+    assert ids(archive.search("व्यापार")) == ["trade.txt"]
+    assert ids(archive.search("كتب")) == ["arabic.txt"]  # written with its vowel marks, asked without
+    assert ("व्यापार", True) in archive.search("व्यापार").hits[0].snippet.pieces  # highlighted whole

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -126,14 +127,23 @@ def _name() -> dict[str, Any]:
 
 @cache
 def fold_mappings() -> list[str]:
-    """`fold` as a character filter: each word character it changes into
-    ASCII (Cyrillic, accented Latin letters, ligatures), with what it makes."""
+    """`fold` as a character filter: each word character it changes
+    (Cyrillic, accented Latin and Greek letters, ligatures), with what it
+    makes, and each combining mark it drops (a virama, Arabic vowel marks),
+    with nothing."""
     changed = (chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
-    return [f"{char} => {folded}" for char in changed if _folds(char) and (folded := fold(char)) != char.lower()]
+    return [f"{char} => {folded}" for char in changed if (folded := _folded_char(char)) is not None]
 
 
-def _folds(char: str) -> bool:
-    return bool(WORD.fullmatch(char)) and fold(char).isascii()
+def _folded_char(char: str) -> str | None:
+    """What `fold` makes of a word character or a combining mark, if it
+    changes it into word characters or nothing ("ь" into nothing: "Зеленський",
+    "zelenskij"); None if it leaves it be, or makes a word of it apart ("½",
+    "1⁄2")."""
+    if not (WORD.fullmatch(char) or unicodedata.combining(char)):
+        return None
+    folded = fold(char)
+    return folded if folded != char.lower() and (folded == "" or WORD.fullmatch(folded)) else None
 
 
 def synonym_rules(alias_groups: Iterable[list[str]]) -> list[str]:

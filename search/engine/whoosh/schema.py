@@ -24,7 +24,7 @@ from .startup import english_stemmer
 if TYPE_CHECKING:
     from ...model import Article
 
-SCHEMA_VERSION = 16
+SCHEMA_VERSION = 17
 
 
 class NewsAnalyzer(Analyzer):  # type: ignore[misc]
