@@ -70,6 +70,8 @@ class Archive:
             raise ArchiveError(f"the archive folder {home} {what}; create it or give another --home")
         self.home = home
         self.raw_dir = home / "raw"
+        self.aliases_file = home / "aliases.toml"
+        """The archive's own spellings of names, beside the shipped table (docs/query-syntax.md)."""
         self.store = IndexStore(home / "index")
         self._open: tuple[str, Reader] | None = None
         self._closing: weakref.finalize[[], Archive] | None = None
@@ -92,7 +94,7 @@ class Archive:
         analysed as query words are."""
         from .engine import load_aliases
 
-        return load_aliases(self.home / "aliases.toml", self.store.folder / ALIAS_CACHE)
+        return load_aliases(self.aliases_file, self.store.folder / ALIAS_CACHE)
 
     def _raw(self) -> Path:
         if not self.raw_dir.is_dir():
@@ -362,7 +364,7 @@ class Archive:
         from .interop.opensearch import mapping
         from .text.names import alias_spellings
 
-        return mapping(self._reading().analysis.stop_words, alias_spellings(self.home / "aliases.toml"))
+        return mapping(self._reading().analysis.stop_words, alias_spellings(self.aliases_file))
 
     def index_size(self) -> int:
         """Bytes the live index takes on disk (not a build under way, nor one a crash left)."""

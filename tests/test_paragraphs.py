@@ -64,6 +64,8 @@ def test_a_sentence_running_on_in_lower_case_is_one_paragraph_whatever_the_width
         "The Bank of England said it had invited an early round of bill offers from the discount houses after "
         "forecasting a shortage of around 1.75 billion stg.",
     ]
+    cut = "The Agricultural Stabilization and\nConservation Service (ASCS) has established these values.\n"
+    assert paragraphs(cut) == [" ".join(cut.split())]  # a sentence does not end on "and"
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,8 @@ def test_a_sentence_running_on_in_lower_case_is_one_paragraph_whatever_the_width
     [
         ["Politics and the economy", "sport", "culture"],  # a menu in lower case
         ["DUTCH OILSEEDS IMPORTS ROSE IN 1986", "and rapeseed held steady, the board said."],  # a headline
-        ["Send your tips to the desk at", "desk@example.org"],  # an address
+        ["Send your tips to the desk by e-mail", "desk@example.org"],  # an address
+        ["Newsroom of the Danube Wire", "Follow us on Telegram."],  # a footer's lines
         ["The desk answers every letter.", "then it sleeps, the editor said."],  # a sentence ended
     ],
 )

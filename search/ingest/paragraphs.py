@@ -128,21 +128,24 @@ def _continues(above: str, line: str, folded: str, width: int | None, markdown: 
 
 def _runs_on(above: str, folded: str) -> bool:
     """Whether a sentence plainly runs on from `above` into the next line: it
-    does not end there and the next line goes on in lower case ("The Bank of
-    England said it invited an" / "early round of bill offers"). Wrapped or
-    not by the width: a wire's paragraph opens on a short line (its indent
-    stripped), and a short file has too few lines to show a width."""
-    return (
-        len(above.split()) >= RUN_ON_WORDS
-        and above.rstrip()[-1] not in SENTENCE_ENDINGS
-        and not _heading(above)
-        and folded[:1].islower()
-        and _WORD.match(folded) is not None
-    )
+    does not end there, and the next line goes on in lower case ("The Bank of
+    England said it invited an" / "early round of bill offers"), or `above`
+    ends on a word no sentence ends on ("The Agricultural Stabilization and" /
+    "Conservation Service"). Wrapped or not by the width: a wire's paragraph
+    opens on a short line (its indent stripped), and a short file has too
+    few lines to show a width. A headline in capitals stays apart."""
+    words = above.split()
+    if len(words) < RUN_ON_WORDS or above[-1] in SENTENCE_ENDINGS or above.isupper():
+        return False
+    return words[-1] in JOINING_WORDS or (folded[:1].islower() and _WORD.match(folded) is not None)
 
 
 RUN_ON_WORDS = 4
 """A line this long at least: a menu's items are shorter, and stay apart."""
+JOINING_WORDS = frozenset(
+    ["a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "by", "for", "from", "with", "as", "that"]
+)
+"""Words a sentence goes on after: a line ending on one is cut mid-sentence."""
 SENTENCE_ENDINGS = frozenset(".!?…\"”»'’)]")
 _WORD = re.compile(r"[^\W\d_]+[\s,;:]")
 """A word, then a space or a mark: not an address ("desk@...") nor a link."""
