@@ -176,3 +176,16 @@ def test_a_routine_story_keeps_its_headline_and_figures_and_an_outlets_name_stil
         assert "Net 5,011,000 vs 2,314,000" in article.body and "Danube Wire Online" not in article.body
     cleaned = archive.clean(empty_home / "raw" / "wire" / "week-1.txt")  # `search clean FILE` counts the folder too
     assert ("repeated in the outlet", "Danube Wire Online") in {(r.why, r.text) for r in cleaned.removed}
+
+
+def test_a_routine_note_whose_every_line_recurs_keeps_them(empty_home: Path) -> None:
+    """A dividend note is set wording through and through: with every line of
+    it but the headline recurring, there is no article left to keep apart."""
+    for company in ("ACME CORP", "DANUBE MILLS", "NOVI SAD DAIRY"):
+        write(
+            empty_home / "raw" / "wire" / f"{company.split()[0].lower()}.txt",
+            f"{company} REGULAR DIVIDEND\n\nQtly div three cts vs three cts prior\n\nPay and record dates not given\n",
+        )
+    found = bodies(empty_home)
+    assert len(found) == 3
+    assert all(body.startswith("Qtly div three cts vs three cts prior") for body in found.values()), found
