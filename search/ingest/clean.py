@@ -93,7 +93,11 @@ def to_lines(blocks: tuple[Block, ...], group: str) -> tuple[Line, ...]:
 
 
 def is_paragraph(line: Line) -> bool:
-    return line.words >= PARAGRAPH_WORDS or bool(SENTENCE_END.search(line.text))
+    """A line of many words, or one ending like a sentence, unless it is a
+    headline in capitals ("CHINA CALLS FOR BETTER TRADE DEAL WITH U.S.")."""
+    if line.words >= PARAGRAPH_WORDS:
+        return True
+    return bool(SENTENCE_END.search(line.text)) and not line.text.isupper()
 
 
 def _first_paragraph(lines: tuple[Line, ...]) -> int:
@@ -294,10 +298,11 @@ def _label(labels: tuple[BoilerplateClass, ...], line: Line) -> str | None:
 
 
 def _title_like(line: Line, ctx: Context) -> bool:
+    """Short, and not ending like a sentence; a headline in capitals may ("... WITH U.S.")."""
     return (
         line.words <= ctx.rules.title_max_words
         and len(line.text) <= TITLE_MAX_CHARS
-        and not re.search(r"[.,;:。]$", line.text)
+        and (line.text.isupper() or not re.search(r"[.,;:。]$", line.text))
     )
 
 

@@ -123,6 +123,8 @@ def _continues(above: str, line: str, folded: str, width: int | None, markdown: 
     space = 0 if _hyphenated(above) else 1  # a compound is broken after its hyphen, with no space
     if not length + space + len(folded.split(" ", 1)[0]) > width >= length:
         return False
+    if above.isupper():
+        return folded.isupper()  # a headline in capitals goes on only in capitals
     return not (folded[0].isupper() and _heading(above))
 
 
@@ -152,11 +154,14 @@ _WORD = re.compile(r"[^\W\d_]+[\s,;:]")
 
 
 def _heading(line: str) -> bool:
-    """Whether a line reads as a heading: its longer words are Capitalised
-    ("Standoff at a Hong Kong University Following Night of Violence"), and
-    it has no comma and does not end like a sentence or on a dash. A list of
-    headlines wrapped near the width must not be joined into a paragraph;
-    a line of names in prose ("the Russian Federation, Sergey") goes on."""
+    """Whether a line reads as a heading: in capitals ("BROWN-FORMAN INC
+    <BFD> 4TH QTR NET", a wire's), or its longer words Capitalised
+    ("Standoff at a Hong Kong University Following Night of Violence") with
+    no comma and no ending of a sentence or a dash. A list of headlines
+    wrapped near the width must not be joined into a paragraph; a line of
+    names in prose ("the Russian Federation, Sergey") goes on."""
+    if line.isupper():
+        return True
     if line[-1] in ENDINGS or "," in line:
         return False
     words = [word for word in line.split() if len(word) > SMALL_WORD and word[0].isalpha()]
