@@ -11,9 +11,10 @@ and few go past it. Two lines of a wrapped file are then one paragraph when
 the first word of the second would not have fitted on the first: the line
 was full, so the wrapper cut it, not the writer. A blank line, a list item,
 a line the wrapper did not fill, one wider than the width or a heading among
-headings ends a paragraph. In any text file, a line of a few words that
-does not end a sentence goes on with a next line that begins in lower case
-(`_runs_on`). A Markdown file joins every run of lines, as
+headings ends a paragraph; a headline in capitals goes on only in capitals.
+In any text file, a line of four words or more that stops mid-sentence (on
+"and" or "the", or before a line going on in lower case) goes on with the
+next (`_runs_on`). A Markdown file joins every run of lines, as
 Markdown itself does, except headings, list items, quotes, tables and code.
 
 No word is lost or glued at a join: lines are joined with one space, except
@@ -123,8 +124,8 @@ def _continues(above: str, line: str, folded: str, width: int | None, markdown: 
     space = 0 if _hyphenated(above) else 1  # a compound is broken after its hyphen, with no space
     if not length + space + len(folded.split(" ", 1)[0]) > width >= length:
         return False
-    if above.isupper():
-        return folded.isupper()  # a headline in capitals goes on only in capitals
+    if above.isupper():  # a wire's headline ("BROWN-FORMAN INC <BFD> 4TH QTR NET") goes on only in capitals
+        return folded.isupper()
     return not (folded[0].isupper() and _heading(above))
 
 
@@ -154,14 +155,11 @@ _WORD = re.compile(r"[^\W\d_]+[\s,;:]")
 
 
 def _heading(line: str) -> bool:
-    """Whether a line reads as a heading: in capitals ("BROWN-FORMAN INC
-    <BFD> 4TH QTR NET", a wire's), or its longer words Capitalised
-    ("Standoff at a Hong Kong University Following Night of Violence") with
-    no comma and no ending of a sentence or a dash. A list of headlines
-    wrapped near the width must not be joined into a paragraph; a line of
-    names in prose ("the Russian Federation, Sergey") goes on."""
-    if line.isupper():
-        return True
+    """Whether a line reads as a heading: its longer words are Capitalised
+    ("Standoff at a Hong Kong University Following Night of Violence"), and
+    it has no comma and does not end like a sentence or on a dash. A list of
+    headlines wrapped near the width must not be joined into a paragraph;
+    a line of names in prose ("the Russian Federation, Sergey") goes on."""
     if line[-1] in ENDINGS or "," in line:
         return False
     words = [word for word in line.split() if len(word) > SMALL_WORD and word[0].isalpha()]
