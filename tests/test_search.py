@@ -184,3 +184,5 @@ def test_words_of_scripts_with_combining_marks_are_found_whole(empty_home: Any) 
     assert ids(archive.search("व्यापार")) == ["trade.txt"]
     assert ids(archive.search("كتب")) == ["arabic.txt"]  # written with its vowel marks, asked without
     assert ("व्यापार", True) in archive.search("व्यापार").hits[0].snippet.pieces  # highlighted whole
+    # "Did you mean" does not take the letters between two marks for a word of their own.
+    assert archive.search("बढ़ाकमलों").suggestion is None

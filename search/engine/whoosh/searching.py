@@ -29,6 +29,7 @@ from ...fields import FACETS, IN_HITS, PEOPLE, ordered
 from ...model import NO_SNIPPET, NO_VALUE, Also, Hit, Quote, SearchResults, Snippet, Statistics, StoredDocument
 from ...query.request import SearchRequest
 from ...text.analysis import Analysis
+from ...text.marks import MARKS
 from ...text.names import Aliases, people_counts
 from ...text.snippets import MAX_ANALYZED, highlighted, snippet
 from ...text.spelling import edit_distance
@@ -374,8 +375,8 @@ SURFACE_DOCUMENTS = 3
 """How many documents holding a suggested stem are read for the word to show."""
 
 
-# Words outside quotes that are not field names.
-_PLAIN_WORD = r"(?<![\w:*?~])[^\W\d_]{3,}(?![\w:*?~])"
+# Words outside quotes that are not field names (nor a piece of a word between its combining marks).
+_PLAIN_WORD = rf"(?<![\w{MARKS}:*?~])[^\W\d_]{{3,}}(?![\w{MARKS}:*?~])"
 
 
 def similar(searcher: Searcher, doc_id: str, limit: int) -> SearchResults:
