@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from search import Archive, SearchRequest
-from search.text.shingles import MIN_SHINGLES, bands, overlap, shingles
+from search.text.shingles import MIN_SHINGLES, SHINGLE, bands, overlap, shingles
 
 from .conftest import FIXTURES, Invoke, write
 
@@ -134,3 +134,9 @@ def test_shingles_and_bands() -> None:
     assert bands(short) == []
     half = " ".join(text.split()[:20])
     assert overlap(shingles(half), shingles(text)) == 1.0
+
+
+def test_shingles_are_runs_of_whole_words_in_any_script() -> None:
+    """A Hindi word's vowel signs are combining marks, not word breaks."""
+    text = "भारत और रूस के बीच व्यापार बढ़ा, मंत्री ने कहा"
+    assert len(shingles(text)) == len(text.split()) - SHINGLE + 1

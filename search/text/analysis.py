@@ -18,11 +18,11 @@ from functools import lru_cache
 from .marks import MARKS
 from .names import fold
 
-_LETTERS = rf"\w+(?:(?=[^\x00-\x7f])[{MARKS}]+\w*)*"
+LETTERS = rf"\w+(?:(?=[^\x00-\x7f])[{MARKS}]+\w*)*"
 """Letters and digits, and the combining marks among them (the vowel signs
 of "व्यापार"): a word's end is looked at for marks only when it is not ASCII,
 which keeps English words nearly as quick to find as with `\\w+` alone."""
-TOKEN_PATTERN = rf"{_LETTERS}(?:[.'’&]{_LETTERS})*"
+TOKEN_PATTERN = rf"{LETTERS}(?:[.'’&]{LETTERS})*"
 """Words, with inner dots, apostrophes and ampersands kept ("U.S.", "Kyiv's", "AT&T")."""
 WORD = re.compile(TOKEN_PATTERN)
 

@@ -26,6 +26,7 @@ import re
 import zlib
 from collections.abc import Iterable
 
+from .analysis import LETTERS
 from .names import fold
 
 SHINGLE = 4
@@ -43,7 +44,7 @@ MIN_SHINGLES = 12
 SAME_STORY = 0.5
 """Share of the smaller document's shingles found in the other."""
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(LETTERS)
 _EMPTY = 1 << 32
 
 
