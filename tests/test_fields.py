@@ -49,6 +49,9 @@ def test_languages_are_told_by_their_commonest_words_and_their_scripts() -> None
     assert [detect(text) for text in (SERBIAN, RUSSIAN, UKRAINIAN, ENGLISH)] == ["sr", "ru", "uk", "en"]
     assert detect("Вучић") is None and detect("2024 12 05") is None  # too little to tell
     assert detect("東京都は5日、新しい計画を発表しました。経済の回復を目指します。") == "ja"
+    scripts = ["भारत और रूस के बीच व्यापार बढ़ा", "বাংলাদেশের সরকার বাজেট ঘোষণা করেছে", "தமிழ்நாடு அரசு அறிவித்தது"]
+    assert [detect(text) for text in scripts] == ["hi", "bn", "ta"]
+    assert code("हिन्दी") == "hi"
 
 
 def test_declared_languages_become_iso_codes() -> None:

@@ -18,6 +18,8 @@ from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
+from ..text.analysis import LETTERS
+
 SHIPPED = Path(__file__).parents[1] / "data" / "languages.toml"
 READ_WORDS = 2_000
 """Words read from the start of a text: enough to tell any two languages listed apart."""
@@ -26,7 +28,7 @@ MIN_WORDS = 5
 MIN_LETTERS = 0.1
 """The share of a text's letters a script must make to tell its language."""
 
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(LETTERS)
 _LETTER = re.compile(r"[^\W\d_]")
 _CODE = re.compile(r"[a-z]{2,3}")
 
