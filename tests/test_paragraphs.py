@@ -66,6 +66,9 @@ def test_a_sentence_running_on_in_lower_case_is_one_paragraph_whatever_the_width
     ]
     cut = "The Agricultural Stabilization and\nConservation Service (ASCS) has established these values.\n"
     assert paragraphs(cut) == [" ".join(cut.split())]  # a sentence does not end on "and"
+    # A page saved as text puts each link of a sentence on a line of its own.
+    linked = "Long considered one of the great slights, the\nDoobies\nlast month\nwere finally nominated.\n"
+    assert paragraphs(linked) == [" ".join(linked.split())]
 
 
 @pytest.mark.parametrize(

@@ -102,7 +102,7 @@ def _join(run: list[str], width: int | None, markdown: bool) -> Iterator[str]:
     paragraph = _fold(run[0])
     for above, line in pairwise(run):
         folded = _fold(line)
-        if _continues(above, line, folded, width, markdown):
+        if _continues(paragraph, above, line, folded, width, markdown):
             paragraph = _joined(paragraph, folded)
         else:
             yield paragraph
@@ -110,13 +110,13 @@ def _join(run: list[str], width: int | None, markdown: bool) -> Iterator[str]:
     yield paragraph
 
 
-def _continues(above: str, line: str, folded: str, width: int | None, markdown: bool) -> bool:
-    """Whether `line` goes on the paragraph of the line `above` it rather than starting one."""
+def _continues(paragraph: str, above: str, line: str, folded: str, width: int | None, markdown: bool) -> bool:
+    """Whether `line` goes on the `paragraph` of the line `above` it rather than starting one."""
     if _LIST_ITEM.match(folded) or (_LIST_ITEM.match(above) and not line[:1].isspace()):
         return False  # an item starts a paragraph; one goes on only on an indented line
     if markdown:
         return not (_MARKDOWN_BLOCK.match(line) or _MARKDOWN_BLOCK.match(above))
-    if _runs_on(above, folded):
+    if _runs_on(paragraph, folded):
         return True
     if width is None:
         return False
@@ -129,16 +129,19 @@ def _continues(above: str, line: str, folded: str, width: int | None, markdown: 
     return not (folded[0].isupper() and _heading(above))
 
 
-def _runs_on(above: str, folded: str) -> bool:
-    """Whether a sentence plainly runs on from `above` into the next line: it
-    does not end there, and the next line goes on in lower case ("The Bank of
-    England said it invited an" / "early round of bill offers"), or `above`
-    ends on a word no sentence ends on ("The Agricultural Stabilization and" /
-    "Conservation Service"). Wrapped or not by the width: a wire's paragraph
-    opens on a short line (its indent stripped), and a short file has too
-    few lines to show a width. A headline in capitals stays apart."""
-    words = above.split()
-    if len(words) < RUN_ON_WORDS or above[-1] in SENTENCE_ENDINGS or above.isupper():
+def _runs_on(paragraph: str, folded: str) -> bool:
+    """Whether a sentence plainly runs on from the `paragraph` so far into
+    the next line: it does not end there, and the next line goes on in lower
+    case ("The Bank of England said it invited an" / "early round of bill
+    offers"), or the paragraph ends on a word no sentence ends on ("The
+    Agricultural Stabilization and" / "Conservation Service"). Wrapped or not
+    by the width: a wire's paragraph opens on a short line (its indent
+    stripped), a short file has too few lines to show a width, and a page
+    saved as text puts each link of a sentence on a line of its own ("the" /
+    "Doobies" / "last month" / "were nominated"). A headline in capitals
+    stays apart."""
+    words = paragraph.split()
+    if len(words) < RUN_ON_WORDS or paragraph[-1] in SENTENCE_ENDINGS or paragraph.isupper():
         return False
     return words[-1] in JOINING_WORDS or (folded[:1].islower() and _WORD.match(folded) is not None)
 
