@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import textwrap
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -70,7 +72,18 @@ def main() -> None:
         base = base or pages_per_second
         print(f"{label:<28} {pages_per_second:8.1f} pages/s  {pages_per_second * megabytes / n:6.1f} MB/s"
               f"  x{pages_per_second / base:.2f} of the HTML path")  # fmt: skip
+    for label, text in HUGE.items():
+        seconds = n / rate(partial(clean_text_dump, text, "huge.txt", rules), n, args.repeat)
+        print(f"text path, 1 MB, {label:<28} {seconds:6.2f} s  {len(text) / 1e6 / seconds:6.1f} MB/s")
     sys.stdout.flush()
+
+
+SENTENCE = "the minister said the deal was signed on Monday in Belgrade, and"
+HUGE = {
+    "one hard-wrapped paragraph": "A title\n\n" + textwrap.fill(f"{SENTENCE} " * 15_000, 70),
+    "a sentence cut at every line": "A title\n" + "\n".join([SENTENCE] * 15_000),
+}
+"""Files of about 1 MB whose lines all join into one paragraph."""
 
 
 if __name__ == "__main__":
