@@ -12,6 +12,7 @@ define (a dataclass costs several times more, in every new process).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -93,6 +94,11 @@ class Quote(NamedTuple):
     speaker: str | None
     """In the fullest form the document gives ("Aleksandar Vučić"); None when
     no speaker was found."""
+
+
+def speakers_of(quotes: Iterable[Quote]) -> list[str]:
+    """Who the quotes are by, each once, in the order first quoted."""
+    return list(dict.fromkeys(quote.speaker for quote in quotes if quote.speaker))
 
 
 class Article(NamedTuple):

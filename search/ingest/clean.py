@@ -175,9 +175,11 @@ def drop_repeated(draft: Draft, ctx: Context) -> Draft:
         return "repeated in the outlet" if in_block else None
 
     kept = draft.drop(why)
-    # A routine note ("Qtly div three cts vs three cts prior / Pay March 13")
-    # is set wording through and through: all of it recurring is its text.
-    return kept if len(kept.lines) > 1 or len(draft.lines) < 2 else draft
+    if len(kept.lines) <= 1 < len(draft.lines):
+        # Nothing left but a headline: a routine note ("Qtly div three cts vs
+        # three cts prior / Pay March 13") is set wording through and through.
+        return draft
+    return kept
 
 
 def _opening_headline(lines: tuple[Line, ...], first_paragraph: int, ctx: Context) -> int | None:

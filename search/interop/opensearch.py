@@ -8,7 +8,8 @@ but what a cluster's core has (no plugin to install):
   "vucic") in its `folded` subfield. We keep both forms in one field; a
   cluster's filters cannot add a token beside the one they change, so the
   folding is a `mapping` character filter of every letter `text.names.fold`
-  changes into ASCII, generated here from `fold` itself;
+  changes and every combining mark it drops, generated here from `fold`
+  itself;
 - the words are found by our pattern, Unicode-aware (`(?U)`: without it,
   Java's `\\w` is ASCII-only and drops every Cyrillic word), lowercased, our
   engine's stop words removed and Snowball's English stemmer applied. Our
@@ -40,7 +41,7 @@ from typing import Any
 
 from ..errors import ArchiveError
 from ..fields import EXPORTED_NAMES, FIELDS, FOLDED
-from ..model import StoredDocument
+from ..model import StoredDocument, speakers_of
 from ..text.analysis import TOKEN_PATTERN, WORD
 from ..text.names import fold
 
@@ -176,7 +177,6 @@ def export_opensearch(
 
 def _bulk_lines(index_name: str, document: StoredDocument) -> str:
     action = {"index": {"_index": index_name, "_id": document.doc_id}}
-    speakers = dict.fromkeys(quote.speaker for quote in document.quotes if quote.speaker)
     source = {
         "title": document.title,
         "body": document.body,
@@ -185,7 +185,7 @@ def _bulk_lines(index_name: str, document: StoredDocument) -> str:
         "date": document.date,
         "date_source": document.date_source,
         "quotes": [quote.text for quote in document.quotes],
-        "speakers": list(speakers),
+        "speakers": speakers_of(document.quotes),
         "people": list(document.people),
     }
     source = {key: value for key, value in source.items() if value not in (None, [])}

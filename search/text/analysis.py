@@ -30,10 +30,10 @@ WORD = re.compile(TOKEN_PATTERN)
 def composed(text: str) -> str:
     """`text` with its accents composed with their letters (NFC), as most
     text is: a file saved with them apart ("Vuc\u030cic\u0301", as macOS
-    writes file names and some editors text) would otherwise be cut into
-    words at each accent, and never found by its names. Canonically equal,
-    so nothing a reader sees changes; a quick check first, as nearly all
-    text is composed already."""
+    writes file names and some editors text) would otherwise make other
+    terms than the same words composed, and never be found by its names.
+    Canonically equal, so nothing a reader sees changes; a quick check
+    first, as nearly all text is composed already."""
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 

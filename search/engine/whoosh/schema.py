@@ -18,6 +18,7 @@ from whoosh.columns import NumericColumn, RefBytesColumn, VarBytesColumn
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, FieldType, Schema
 
 from ...fields import FIELDS, Field
+from ...model import speakers_of
 from ...text.analysis import WORD, Analysis, composed
 from .startup import english_stemmer
 
@@ -235,10 +236,9 @@ def to_fields(article: Article) -> dict[str, Any]:
     }
     fields |= {twin: fields[field] for field, twin in COUNTS.items()}
     if article.quotes:
-        speakers = dict.fromkeys(quote.speaker for quote in article.quotes if quote.speaker)
         fields |= {
             "quotes": "\n\n".join(quote.text for quote in article.quotes),
-            "speakers": "\n".join(speakers),
+            "speakers": "\n".join(speakers_of(article.quotes)),
             "quoted": json.dumps([tuple(quote) for quote in article.quotes], ensure_ascii=False).encode(),
         }
     if article.people:
