@@ -7,19 +7,25 @@ handles and a few it hands to Whoosh.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import whoosh.index
+from whoosh.index import Index
 from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
 
 from search import Archive
+from search.engine.whoosh import positions
 from search.engine.whoosh import scores as scores_module
 from search.engine.whoosh.columns import Columns
 from search.engine.whoosh.parsing import parse_text
+from search.engine.whoosh.schema import build_schema
 from search.engine.whoosh.scores import _Blocks, _whoosh_scores, scores
 from search.engine.whoosh.searching import _weighting, search
+from search.engine.whoosh.writing import open_writer
 from search.query.request import SearchRequest
 
 from .conftest import whoosh_index, write
@@ -132,3 +138,58 @@ def test_a_conjunction_decodes_only_the_blocks_that_may_hold_its_rarest_words_do
     decoded.clear()
     assert archive.search("market zanzibar").total == 1
     assert 0 < sum(decoded) <= 2 * 128  # a block of each
+
+
+def _index_of(folder: Path, bodies: list[str], writer: Callable[[Index], SegmentWriter] = open_writer) -> Index:
+    folder.mkdir()
+    ix = whoosh.index.create_in(str(folder), build_schema())
+    with writer(ix) as writing:
+        for n, body in enumerate(bodies):
+            writing.add_document(id=f"d{n}", body=body)
+    return whoosh.index.open_dir(str(folder))
+
+
+def _phrase_scores(ix: Index, text: str) -> tuple[dict[int, float] | None, dict[int, float]]:
+    request = SearchRequest(text)
+    with ix.searcher(weighting=_weighting(request)) as searcher:
+        query = parse_text(request, None)
+        ours = _Blocks(searcher, _weighting(request), Columns(searcher.reader())).scores(query)
+        return ours, _whoosh_scores(searcher, query, _weighting(request))
+
+
+def test_phrases_are_matched_from_the_positions_files(segmented: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The phrases of QUERIES pass test_block_scores_are_whooshs without reading positions from blocks."""
+
+    def refused(*_: object) -> None:
+        raise AssertionError("matched from the posting blocks")
+
+    monkeypatch.setattr(_Blocks, "_phrase_from_blocks", refused)
+    with whoosh_index(segmented).searcher() as searcher:
+        for text in [text for text in QUERIES if '"' in text]:
+            ours, whooshs = _both(searcher, text, segmented)
+            assert ours.keys() == whooshs.keys(), text
+            assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
+
+
+def test_phrases_in_documents_of_more_than_65000_words(tmp_path: Path) -> None:
+    """Positions past 65,280 take keys of 8 bytes; a phrase may join a word of such keys to one of 4-byte keys."""
+    long = " ".join(["filler"] * 70_000) + " crude oil prices"
+    ix = _index_of(tmp_path / "ix", [long, "crude oil prices rose", "prices rose, crude oil fell", "crude"])
+    for text in ['"crude oil"', '"prices rose"', '"filler crude oil"', '"crude prices"~3', '"filler filler"']:
+        ours, whooshs = _phrase_scores(ix, text)
+        assert ours is not None and ours.keys() == whooshs.keys() and ours, text
+        assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
+
+
+def test_phrases_of_segments_without_positions_files_and_of_wide_slops(tmp_path: Path) -> None:
+    """A segment written before positions files were (here: by Whoosh's own writer) and a slop wider than
+    positions.MAX_SLOP are matched from the posting blocks, as Whoosh matches them."""
+    bodies = ["crude oil prices rose", "oil prices, then crude", "crude " + "word " * 300 + "oil"]
+    older = _index_of(tmp_path / "older", bodies, lambda ix: ix.writer())
+    with older.reader() as reader:
+        assert positions.phrase_documents(reader, "body", [b"crude", b"oil"], 1) is None
+    wide = f'"crude oil"~{positions.MAX_SLOP + 100}'
+    for ix, text in [(older, '"crude oil"'), (older, '"oil crude"~4'), (_index_of(tmp_path / "new", bodies), wide)]:
+        ours, whooshs = _phrase_scores(ix, text)
+        assert ours is not None and ours.keys() == whooshs.keys() and ours, text
+        assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text

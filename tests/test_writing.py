@@ -19,8 +19,9 @@ from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
-from search.engine.whoosh import writing
+from search.engine.whoosh import positions, writing
 from search.engine.whoosh.codec import INLINE_LIMIT
+from search.engine.whoosh.columns import leaves
 from search.engine.whoosh.schema import COUNTS, build_schema, to_fields
 from search.engine.whoosh.writing import MERGE_AT, merge, open_writer
 from search.ingest.pipeline import finish, never_repeated, prepare
@@ -278,3 +279,36 @@ def test_any_documents_are_written_as_whooshs_writer_writes_them(
     open_writer(merged).commit(mergetype=OPTIMIZE)
     alive = _written(work / "alive", documents[1:], _whooshs)
     assert _postings(whoosh_index.open_dir(str(work / "merged"))) == _postings(alive)
+    assert _positions_file(ours) == _positions(whooshs)
+    assert _positions_file(whoosh_index.open_dir(str(work / "merged"))) == _positions(alive)
+
+
+Positions = dict[tuple[str, bytes], dict[int, list[int]]]
+
+
+def _positions(ix: Index) -> Positions:
+    """Each term's positions in each document, of the fields that keep them, as Whoosh's reader reads them."""
+    found: Positions = {}
+    with ix.reader() as reader:
+        for field, term in reader.all_terms():
+            if reader.schema[field].format.supports("positions"):
+                matcher = reader.postings(field, term)
+                found[field, term] = dict(matcher.items_as("positions"))
+    return found
+
+
+def _positions_file(ix: Index) -> Positions:
+    """What the positions file of the index's segment (if it has one) holds."""
+    found: Positions = {}
+    with ix.reader() as reader:
+        assert len(leaves(reader)) <= 1
+        for leaf, _ in leaves(reader):
+            held = positions._positions_file(leaf)
+            assert held is not None
+            for key, value in held.items():
+                field, term = key.split(b"\0", 1)
+                (keys,), shift = positions._arrays([value])
+                by_document = found.setdefault((field.decode(), term), {})
+                for number in keys:
+                    by_document.setdefault(number >> shift, []).append(number & (1 << shift) - 1)
+    return found

@@ -18,6 +18,9 @@ from Whoosh's in two ways, both of which Whoosh's reader reads:
   without values as "", which its own merge of segments refuses.
 - Blocks and inlined postings are pickled with PICKLE_PROTOCOL.
 
+It also writes the segment's positions file (`positions`): the positions of
+each term of a field that keeps them, as keys for matching phrases.
+
 tests/test_writing.py compares every posting and term statistic read back
 with what Whoosh's own writer makes of the same documents.
 """
@@ -26,8 +29,6 @@ from __future__ import annotations
 
 import struct
 import zlib
-from array import array
-from collections.abc import Iterator
 from pickle import dumps
 from typing import Any
 
@@ -36,6 +37,9 @@ from whoosh.fields import FieldType
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
+
+from .hashes import array_buckets
+from .positions import EXT, PositionsWriter
 
 INLINE_LIMIT = 8
 """A term's postings are kept in the term index when they are fewer than this.
@@ -80,15 +84,19 @@ class FieldWriter:
         self._fields: dict[str, int] = {}
         self._terms.extras["fieldmap"] = self._fields
         self._postings = segment.create_file(storage, W3Codec.POSTS_EXT)
+        self._positions = PositionsWriter(segment.create_file(storage, EXT))
         self._block_limit = block_limit
         self._compression = compression
         self._prefix = b""
+        self._field = ""
+        self._positional = False
         self._value_size: int | None = None
         self.is_closed = False
 
     def start_field(self, name: str, field: FieldType) -> None:
         self._prefix = pack_ushort(self._fields.setdefault(name, len(self._fields)))
         self._value_size = field.format.fixed_value_size()
+        self._field, self._positional = name, bool(field.format.supports("positions"))
 
     def add_term(
         self, term: bytes, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int]
@@ -105,6 +113,8 @@ class FieldWriter:
             inlined, sum(weights), len(ids), *_length_bytes(lengths), max(0, *weights), ids[0], ids[-1]
         )
         self._terms.add(self._prefix + term, facts + where)
+        if self._positional:
+            self._positions.add(self._field, term, ids, values)
 
     def _write_blocks(self, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int]) -> bytes:
         """The postings in blocks of the postings file; where they start and their length."""
@@ -141,35 +151,16 @@ class FieldWriter:
     def close(self) -> None:
         self._terms.close()
         self._postings.close()
+        self._positions.close()
         self.is_closed = True
 
 
 class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
-    """Whoosh's term index file, its hash tables' entries kept in arrays until
-    they are written. Whoosh keeps a tuple of two numbers a term, some 130
-    bytes: 120 MB for the million distinct terms of 50,000 news articles."""
+    """Whoosh's term index file, its hash tables' entries kept in arrays (`hashes`)."""
 
     def __init__(self, dbfile: Any) -> None:
         super().__init__(dbfile)
-        self.buckets = [_Bucket() for _ in range(256)]  # as many as Whoosh makes: a bucket a first byte of the hash
-
-
-class _Bucket:
-    """One of the term index's 256 lists of (hash, position), as two arrays."""
-
-    def __init__(self) -> None:
-        self._hashes = array("Q")
-        self._positions = array("Q")
-
-    def append(self, entry: tuple[int, int]) -> None:
-        self._hashes.append(entry[0])
-        self._positions.append(entry[1])
-
-    def __len__(self) -> int:
-        return len(self._hashes)
-
-    def __iter__(self) -> Iterator[tuple[int, int]]:
-        return zip(self._hashes, self._positions, strict=True)
+        self.buckets = array_buckets()
 
 
 def _length_bytes(lengths: list[int]) -> tuple[int, int]:

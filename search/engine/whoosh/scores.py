@@ -25,7 +25,7 @@ import pickle
 import struct
 import zlib
 from bisect import bisect_left
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Collection, Container, Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any, cast
 
@@ -38,6 +38,7 @@ from whoosh.searching import Searcher
 
 from ...deadline import NO_DEADLINE, Deadline
 from .columns import Columns, leaves, length_norms
+from .positions import phrase_documents
 from .schema import COUNTS
 
 Scores = dict[int, float]
@@ -166,8 +167,25 @@ class _Blocks:
 
     def _phrase(self, query: Q.Phrase) -> Scores | None:
         """Whoosh's phrase (an ordered SpanNear2): the documents where each word
-        follows the last within `slop` positions, scored as the AND of its words.
-        Each word's blocks are read once; positions are decoded only for the documents holding every word."""
+        follows the last within `slop` positions, scored as the AND of its
+        words. The documents come from the segments' positions files
+        (`positions.phrase_documents`), and only they are scored."""
+        terms = [self._text(Q.Term(query.fieldname, word)) for word in query.words]
+        if any(term is None for term in terms):
+            return {}
+        found = phrase_documents(self.searcher.reader(), query.fieldname, cast(list[bytes], terms), query.slop)
+        if found is None:
+            return self._phrase_from_blocks(query)
+        parts = [self._term(Q.Term(query.fieldname, word), found) for word in query.words]
+        if any(part is None for part in parts):
+            return None
+        boost = query.boost
+        return {docnum: sum(cast(Scores, part)[docnum] for part in parts) * boost for docnum in found}
+
+    def _phrase_from_blocks(self, query: Q.Phrase) -> Scores | None:
+        """A phrase matched from the posting blocks, for a segment written
+        before positions files were: each word's blocks are read once;
+        positions are decoded only for the documents holding every word."""
         scored = [self._scored(Q.Term(query.fieldname, word), positions=True) for word in query.words]
         if not scored or any(word is None for word in scored):
             return None
@@ -200,12 +218,12 @@ class _Blocks:
         live = self.columns.live
         return {docnum: NOT_SCORE for docnum in live if docnum not in excluded}
 
-    def _term(self, query: Q.Term, among: Scores | None = None) -> Scores | None:
+    def _term(self, query: Q.Term, among: Collection[int] | None = None) -> Scores | None:
         scored = self._scored(query, among=among)
         return None if scored is None else scored[0]
 
     def _scored(
-        self, query: Q.Term, positions: bool = False, among: Scores | None = None
+        self, query: Q.Term, positions: bool = False, among: Collection[int] | None = None
     ) -> tuple[Scores, list[Block]] | None:
         """BM25F of one term (for the documents of `among` only, if given), and
         the posting blocks it was read from (the field's twin's, where it has
