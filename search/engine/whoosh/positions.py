@@ -88,15 +88,16 @@ def phrase_documents(reader: IndexReader, field: str, terms: list[bytes], slop: 
         positions = _positions_file(leaf)
         if positions is None:
             return None
-        keyed = [positions.get(_key(field, term)) for term in terms]
-        if all(keyed):
+        keyed = [positions.get(_key(field, term), b"") for term in terms]
+        if all(keyed):  # else a term is not in this segment
             found.update(map(offset.__add__, _in_order(*_arrays(keyed), slop)))
     return found
 
 
 def _in_order(keys: list[array[int]], shift: int, slop: int) -> Iterable[int]:
-    """The documents of the keys of the last word that follow a key of the word
-    before it, which follows one of the word before it, and so on."""
+    """The documents (numbered in their segment) where a key of each word
+    follows a key of the word before it by 1 to `slop` positions: the keys
+    of the last word that do, as their documents."""
     ends: Collection[int] = keys[0]
     steps = range(1, slop + 1)
     for following in keys[1:]:
@@ -111,17 +112,17 @@ def _in_order(keys: list[array[int]], shift: int, slop: int) -> Iterable[int]:
     return set(map(shift.__rrshift__, ends))
 
 
-def _arrays(values: list[bytes | None]) -> tuple[list[array[int]], int]:
+def _arrays(values: list[bytes]) -> tuple[list[array[int]], int]:
     """The keys of each term, all with the widest shift among them."""
-    shift = max(value[0] for value in values if value)
+    shift = max(value[0] for value in values)
     keys = []
     for value in values:
-        assert value is not None
         found = array(_TYPECODES[value[0]], value[1:])
         if sys.byteorder == "big":
             found.byteswap()
         if value[0] != shift:  # short keys among long ones: rare, a segment holding a document of 65,000 words
-            found = array(_TYPECODES[shift], ((key >> value[0]) << shift | key & 0xFFFF for key in found))
+            position = (1 << _SHORT) - 1
+            found = array(_TYPECODES[shift], ((key >> _SHORT) << shift | key & position for key in found))
         keys.append(found)
     return keys, shift
 
