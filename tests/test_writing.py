@@ -3,23 +3,27 @@ postings in the term index, and a table of contents plain Whoosh reads."""
 
 from __future__ import annotations
 
+import io
+import os
+from array import array
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec, W3TermsReader
+from whoosh.filedb import filestore
 from whoosh.filedb.compound import CompoundStorage
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import Index
 from whoosh.query import Term
 from whoosh.writing import OPTIMIZE, SegmentWriter
 
-from search.engine.whoosh import positions, writing
+from search.engine.whoosh import positions, storage, writing
 from search.engine.whoosh.codec import INLINE_LIMIT
 from search.engine.whoosh.columns import leaves
 from search.engine.whoosh.schema import COUNTS, build_schema, to_fields
@@ -312,3 +316,45 @@ def _positions_file(ix: Index) -> Positions:
                 for number in keys:
                     by_document.setdefault(number >> shift, []).append(number & (1 << shift) - 1)
     return found
+
+
+def test_files_written_count_their_own_length(tmp_path: Path) -> None:
+    """Whoosh asks a file being written where it is (`tell`) for every term and document, a system call
+    each: the product's storage counts instead, and counts right, seeks included."""
+    created = storage.MappedStorage(str(tmp_path)).create_file("f")
+    created.write(b"abc")
+    created.write_int(7)
+    created.write_array(array("I", [1, 2]))
+    assert created.tell() == 3 + 4 + 8
+    created.seek(1)
+    assert created.tell() == 1
+    created.seek(0, os.SEEK_END)
+    created.write(b"de")
+    assert created.tell() == 17
+    created.close()
+    assert (tmp_path / "f").stat().st_size == 17
+
+
+def test_an_index_the_product_creates_holds_what_whooshs_storage_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """And asks the system where a file is once a file, not once a term (some 10,000 here)."""
+    asked: list[str] = []
+
+    class Asked(io.BufferedWriter):
+        def tell(self) -> int:
+            asked.append(str(self.name))
+            return super().tell()
+
+    def opened(path: str, mode: str = "r") -> IO[bytes]:
+        return Asked(io.FileIO(path, "w")) if mode == "wb" else open(path, mode)  # noqa: SIM115
+
+    monkeypatch.setattr(filestore, "open", opened, raising=False)
+    (tmp_path / "ours").mkdir()
+    ours = storage.create(tmp_path / "ours")
+    with open_writer(ours) as writer:
+        for source in scan(SAMPLES)[0]:
+            writer.add_document(**to_fields(finish(prepare(source, load_rules()), load_rules(), never_repeated)))
+    assert 0 < len(asked) <= len(set(asked)) * 2
+    monkeypatch.undo()
+    assert _postings(whoosh_index.open_dir(str(tmp_path / "ours"))) == _postings(_write(tmp_path / "w", open_writer))

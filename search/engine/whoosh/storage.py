@@ -9,10 +9,9 @@ import pickle
 import struct
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import whoosh
-from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, Index
@@ -25,12 +24,17 @@ INDEX_NAME = "MAIN"  # Whoosh's default index name
 
 
 class MappedStorage(FileStorage):  # type: ignore[misc]
-    """Whoosh's file storage, with each file opened memory-mapped.
+    """Whoosh's file storage, with each file opened memory-mapped, and each
+    file written counting its own length.
 
     Whoosh's own storage reads a compound segment by copying every file
     inside it into memory (a BytesIO of the mapped bytes) at each open, most
     of a new process's query on a large archive. Through a mapped
     file, the same reads come straight from the page cache.
+
+    Whoosh's writers ask a file where they are (`tell`) for every term of
+    the term index, every posting list and every stored document; a Python
+    file answers each time with a system call, 3 % of a rebuild.
     """
 
     def open_file(self, name: str, **kwargs: Any) -> StructFile:
@@ -40,9 +44,38 @@ class MappedStorage(FileStorage):  # type: ignore[misc]
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         return StructFile(mapped, name=name, **kwargs)
 
+    def create_file(self, name: str, **kwargs: Any) -> StructFile:
+        created: StructFile = super().create_file(name, **kwargs)
+        created.file = _Counted(created.file)
+        return created
+
+
+class _Counted:
+    """A file being written that knows its position without asking the system
+    (anything else is the file's own)."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file = file
+        self._position = file.tell()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+    def write(self, data: bytes) -> int:
+        written = self._file.write(data)
+        self._position += written
+        return written
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        self._position = self._file.seek(offset, whence)
+        return self._position
+
 
 def create(folder: Path) -> Index:
-    return whoosh_index.create_in(str(folder), build_schema())
+    return MappedStorage(str(folder)).create_index(build_schema())
 
 
 def open_index(folder: Path) -> Index:
