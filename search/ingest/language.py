@@ -14,7 +14,6 @@ import re
 import tomllib
 from collections import Counter
 from functools import cache
-from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,7 +33,10 @@ _CODE = re.compile(r"[a-z]{2,3}")
 
 
 class Profiles(NamedTuple):
-    words: dict[str, frozenset[str]]
+    listed: tuple[str, ...]
+    """The languages that list common words, in the order of the data file (which wins a tie)."""
+    words: dict[str, tuple[str, ...]]
+    """A listed word -> the languages listing it."""
     letters: list[tuple[str, re.Pattern[str]]]
     names: dict[str, str]
     """Name of a language, lowercased -> its code."""
@@ -74,20 +76,27 @@ def detect(text: str) -> str | None:
         for name, script in profiles.letters:
             if len(script.findall(sample)) >= MIN_LETTERS * letters:
                 return name
-    counts = Counter(word.lower() for word in islice((m.group() for m in _WORD.finditer(sample)), READ_WORDS))
-    scores = Counter(
-        {name: sum(counts[word] for word in listed & counts.keys()) for name, listed in profiles.words.items()}
-    )
-    best = scores.most_common(1)
-    return best[0][0] if best and best[0][1] >= MIN_WORDS else None
+    counts = Counter(map(str.lower, _WORD.findall(sample)[:READ_WORDS]))
+    scores = dict.fromkeys(profiles.listed, 0)
+    for word in counts.keys() & profiles.words.keys():
+        for name in profiles.words[word]:
+            scores[name] += counts[word]
+    best = max(scores, key=scores.__getitem__, default=None)
+    return best if best is not None and scores[best] >= MIN_WORDS else None
 
 
 @cache
 def _profiles() -> Profiles:
     with open(SHIPPED, "rb") as handle:
         languages = tomllib.load(handle)["languages"]
+    listing = {name: entry["words"] for name, entry in languages.items() if "words" in entry}
+    words: dict[str, tuple[str, ...]] = {}
+    for name, listed in listing.items():
+        for word in dict.fromkeys(listed):
+            words[word] = (*words.get(word, ()), name)
     return Profiles(
-        words={name: frozenset(entry["words"]) for name, entry in languages.items() if "words" in entry},
+        listed=tuple(listing),
+        words=words,
         letters=[
             (name, re.compile(f"[{''.join(entry['letters'])}]"))
             for name, entry in languages.items()
