@@ -26,6 +26,7 @@ from whoosh.writing import OPTIMIZE, SegmentWriter
 from search.engine.whoosh import positions, storage, writing
 from search.engine.whoosh.codec import INLINE_LIMIT
 from search.engine.whoosh.columns import leaves
+from search.engine.whoosh.hashes import CRC32
 from search.engine.whoosh.schema import COUNTS, build_schema, to_fields
 from search.engine.whoosh.writing import MERGE_AT, merge, open_writer
 from search.ingest.pipeline import finish, never_repeated, prepare
@@ -358,3 +359,10 @@ def test_an_index_the_product_creates_holds_what_whooshs_storage_writes(
     assert 0 < len(asked) <= len(set(asked)) * 2
     monkeypatch.undo()
     assert _postings(whoosh_index.open_dir(str(tmp_path / "ours"))) == _postings(_write(tmp_path / "w", open_writer))
+
+
+def test_term_index_and_positions_file_hash_keys_with_crc32(tmp_path: Path) -> None:
+    """Whoosh's writers hash with md5 in Python; its readers take the hash type from the file."""
+    files = _files(_write(tmp_path / "ours", open_writer))
+    assert files["trm"][4] == files["phr"][4] == CRC32  # after the 4 bytes of the format's magic
+    assert _files(_write(tmp_path / "whooshs", _whooshs))["trm"][4] == 0

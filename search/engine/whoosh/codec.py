@@ -34,11 +34,12 @@ from typing import Any
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3Codec
 from whoosh.fields import FieldType
-from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.system import pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import length_to_byte
+from whoosh.util.numlists import GrowableArray
 
-from .hashes import array_buckets
+from .hashes import CRC32, array_buckets
 from .positions import EXT, PositionsWriter
 
 INLINE_LIMIT = 8
@@ -156,17 +157,20 @@ class FieldWriter:
 
 
 class _TermIndex(OrderedHashWriter):  # type: ignore[misc]
-    """Whoosh's term index file, its hash tables' entries kept in arrays (`hashes`)."""
+    """Whoosh's term index file, its hash tables' entries kept in arrays and
+    its keys hashed with crc32 (`hashes`)."""
 
     def __init__(self, dbfile: Any) -> None:
-        super().__init__(dbfile)
+        HashWriter.__init__(self, dbfile, hashtype=CRC32)  # OrderedHashWriter's own takes md5
+        self.index = GrowableArray("H")  # what OrderedHashWriter's own makes
+        self.lastkey = b""
         self.buckets = array_buckets()
 
 
 def _length_bytes(lengths: list[int]) -> tuple[int, int]:
     """The shortest and longest field length of some postings, as Whoosh's
     length bytes; 0 for a length not kept (a field without lengths)."""
-    measured = [length for length in lengths if length]
+    measured = list(filter(None, lengths))
     return length_to_byte(min(measured, default=None)), length_to_byte(max(measured, default=0))
 
 

@@ -32,7 +32,7 @@ from whoosh.filedb.filetables import HashReader, HashWriter
 from whoosh.reading import IndexReader, SegmentReader
 
 from .columns import leaves
-from .hashes import array_buckets
+from .hashes import CRC32, array_buckets
 
 EXT = ".phr"
 """The extension of a segment's positions file (Whoosh's codec uses .trm, .pst, .vps, .col and .seg)."""
@@ -55,7 +55,7 @@ class PositionsWriter:
     """Writes a segment's positions file, a term at a time."""
 
     def __init__(self, dbfile: Any) -> None:
-        self._file = HashWriter(dbfile)
+        self._file = HashWriter(dbfile, hashtype=CRC32)
         self._file.buckets = array_buckets()
 
     def add(self, field: str, term: bytes, ids: list[int], values: list[bytes]) -> None:
