@@ -28,9 +28,7 @@ PRIVATE = {
     "_perdoc": "SegmentReader: its per-document reader",
     "_cached_reader": "W3PerDocReader: a column reader, opened once",
     # whoosh/codec/whoosh3.py: posting blocks, decoded whole (scores.py, writing.py)
-    "_length": "W3LeafMatcher: the length of the current block",
-    "_postfile": "W3LeafMatcher and W3TermsReader: the postings file",
-    "_startoffset": "W3LeafMatcher: where the current block starts",
+    "_postfile": "W3TermsReader: the postings file",
     "_terms": "SegmentReader: its terms reader",
     "_codec": "W3TermsReader: the codec that reads its postings",
     "_read_ids": "W3LeafMatcher: decode the block's document numbers",

@@ -31,9 +31,8 @@ from typing import Any, cast
 
 from whoosh import collectors, scoring
 from whoosh import query as Q
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3LeafMatcher
-from whoosh.matching import WrappingMatcher
-from whoosh.reading import IndexReader
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.reading import IndexReader, TermNotFound
 from whoosh.searching import Searcher
 
 from ...deadline import NO_DEADLINE, Deadline
@@ -252,17 +251,26 @@ class _Blocks:
 
 def _postings(reader: IndexReader, field: str, text: bytes, wanted: Sequence[int] | None = None) -> Iterator[Block]:
     """Each posting block of a term, across segments; with `wanted` (sorted),
-    only the blocks that may hold one of those documents."""
+    only the blocks that may hold one of those documents. Deleted documents
+    are among them (`scores` leaves them out).
+
+    Read from each segment's term information: Whoosh's `postings` would
+    look the term up again, make a matcher that decodes its first block in
+    Python, and a set of the segment's deleted documents, for every term of
+    every segment a query reads."""
     for leaf, offset in leaves(reader):
-        if (field, text) not in leaf:
+        terms = leaf._terms
+        try:
+            info = terms.term_info(field, text)
+        except TermNotFound:
             continue
-        matcher = leaf.postings(field, text)
-        while isinstance(matcher, WrappingMatcher):  # the filter of deleted documents: done apart
-            matcher = matcher.child
-        if isinstance(matcher, W3LeafMatcher):
-            yield from _blocks(matcher, offset, wanted)
-        else:  # postings kept in the term index
-            yield _one_by_one(matcher, offset)
+        if info.is_inlined():  # postings kept in the term index
+            ids, weights, values = info.inlined_postings()
+            yield list(map(offset.__add__, ids)), weights, values
+        else:
+            start, length = info.extent()
+            raw = terms._postfile.get(start, length[0] if isinstance(length, tuple) else length)  # a 1-tuple, read
+            yield from _blocks(raw, offset, wanted)
 
 
 _BLOCK_LENGTH = struct.Struct("!i")
@@ -270,7 +278,7 @@ _POSITION_COUNT = struct.Struct("!I")
 """What a positions value starts with, before the pickled list of position deltas."""
 
 
-def _blocks(matcher: W3LeafMatcher, offset: int, wanted: Sequence[int] | None) -> Iterator[Block]:
+def _blocks(raw: bytes, offset: int, wanted: Sequence[int] | None) -> Iterator[Block]:
     """The blocks of a term's postings in a segment, decoded from one read of their bytes.
 
     Whoosh reads a block's header through a dozen small file reads and
@@ -282,8 +290,6 @@ def _blocks(matcher: W3LeafMatcher, offset: int, wanted: Sequence[int] | None) -
     values (positions, in a field that has them). The facts tell which
     `wanted` documents a block may hold before its data is read.
     """
-    length = matcher._length  # a 1-tuple when Whoosh read the term's facts from disk
-    raw = matcher._postfile.get(matcher._startoffset, length[0] if isinstance(length, tuple) else length)
     view, stream = memoryview(raw), io.BytesIO(raw)
     position, last, after = len(WHOOSH3_HEADER_MAGIC), False, offset
     while not last:
@@ -300,19 +306,6 @@ def _blocks(matcher: W3LeafMatcher, offset: int, wanted: Sequence[int] | None) -
             frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
             yield docnums, frequencies, values
         position = end
-
-
-def _one_by_one(matcher: Any, offset: int) -> tuple[list[int], list[float], list[Any]]:
-    """(document numbers, term frequencies, values) of a matcher that has no blocks."""
-    docnums: list[int] = []
-    frequencies: list[float] = []
-    values: list[Any] = []
-    while matcher.is_active():
-        docnums.append(offset + matcher.id())
-        frequencies.append(matcher.weight())
-        values.append(matcher.value())
-        matcher.next()
-    return docnums, frequencies, values
 
 
 def _positions(blocks: list[Block], wanted: Container[int]) -> dict[int, list[int]]:
