@@ -366,3 +366,25 @@ def test_term_index_and_positions_file_hash_keys_with_crc32(tmp_path: Path) -> N
     files = _files(_write(tmp_path / "ours", open_writer))
     assert files["trm"][4] == files["phr"][4] == CRC32  # after the 4 bytes of the format's magic
     assert _files(_write(tmp_path / "whooshs", _whooshs))["trm"][4] == 0
+
+
+def test_files_inside_a_mapped_segment_read_as_whooshs_storage_reads_them(tmp_path: Path) -> None:
+    """The product's storage reads a compound segment's files by slicing its map (`get`, which Whoosh's
+    readers use for random access: it leaves the position to `seek`), and sequentially."""
+    _write(tmp_path / "ix", open_writer)
+    (segment,) = whoosh_index.open_dir(str(tmp_path / "ix"))._segments()
+    name = segment.make_filename(".seg")
+    mapped = CompoundStorage(storage.MappedStorage(str(tmp_path / "ix")).open_file(name), use_mmap=False)
+    plain = CompoundStorage(FileStorage(str(tmp_path / "ix")).open_file(name), use_mmap=False)
+    for inner in plain.list():
+        ours, theirs = mapped.open_file(inner), plain.open_file(inner)
+        size = plain.file_length(inner)
+        for start, length in [(0, size), (size // 3, 7), (size - 4, 4), (1, 0)]:
+            assert ours.get(start, length) == theirs.get(start, length), inner
+        ours, theirs = mapped.open_file(inner), plain.open_file(inner)
+        assert ours.read(5) == theirs.read(5) and ours.tell() == theirs.tell() == min(5, size)
+        ours.seek(size // 2)
+        theirs.seek(size // 2)
+        assert ours.read() == theirs.read()
+    mapped.close()
+    plain.close()

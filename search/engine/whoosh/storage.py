@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import whoosh
+from whoosh.filedb.compound import SubFile
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, Index
@@ -42,12 +43,38 @@ class MappedStorage(FileStorage):  # type: ignore[misc]
             if os.fstat(handle.fileno()).st_size == 0:  # an empty file cannot be mapped
                 return super().open_file(name, **kwargs)
             mapped = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        return StructFile(mapped, name=name, **kwargs)
+        return _Mapped(mapped, name, **kwargs)
 
     def create_file(self, name: str, **kwargs: Any) -> StructFile:
         created: StructFile = super().create_file(name, **kwargs)
         created.file = _Counted(created.file)
         return created
+
+
+class _Mapped(StructFile):  # type: ignore[misc]
+    """A memory-mapped file, or a file inside one (a compound segment's),
+    whose `get` slices the map. Whoosh's reads a file object (seek, then
+    read, through a sub-file of the segment's file): five calls in Python
+    for each of the small reads a query makes, some a hundred for a word
+    (looking it up in each segment's term index, reading its postings).
+    Whoosh's readers use `get` for reads at a place, and `seek` before the
+    reads that go on from where they are, so `get` leaves the position
+    alone (Whoosh's moves it: tests/test_writing.py)."""
+
+    def __init__(self, mapped: mmap.mmap, name: str, offset: int = 0, length: int | None = None, **kwargs: Any):
+        inner = mapped if length is None else SubFile(mapped, offset, length)
+        super().__init__(inner, name=name, **kwargs)
+        self._map, self._offset = mapped, offset
+        self._end = len(mapped) if length is None else offset + length
+
+    def get(self, position: int, length: int) -> bytes:
+        """The bytes from `position`, `length` of them or up to the file's end (as a read gives)."""
+        start = self._offset + position
+        return self._map[start : min(start + length, self._end)]
+
+    def subset(self, offset: int, length: int, name: str | None = None) -> _Mapped:
+        """A file inside this one (what Whoosh's compound storage opens)."""
+        return _Mapped(self._map, name or str(self), self._offset + offset, length)
 
 
 class _Counted:
