@@ -196,8 +196,8 @@ def test_phrases_of_segments_without_positions_files_and_of_wide_slops(tmp_path:
 
 
 def test_phrases_of_deleted_documents(tmp_path: Path) -> None:
-    """A deleted document keeps its keys in the positions file, while Whoosh's reader of a term's postings
-    skips deleted documents at their start: a phrase found only there matches nothing, and no error."""
+    """A deleted document keeps its keys in the positions file until its segment merges: a phrase found
+    only there matches nothing, and no error (scoring one once looked up postings that skipped it)."""
     ix = _index_of(tmp_path / "ix", ["zanzibar cloves rose", "crude oil fell", "zanzibar cloves, crude oil"])
     with open_writer(ix) as writer:
         writer.delete_by_term("id", "d0")

@@ -175,7 +175,7 @@ class _Blocks:
         found = phrase_documents(self.searcher.reader(), query.fieldname, cast(list[bytes], terms), query.slop)
         if found is None:
             return self._phrase_from_blocks(query)
-        found -= self.columns.deleted  # positions files keep them; a term's postings read here may not
+        found -= self.columns.deleted  # kept until their segment merges: not scored
         parts = [self._term(Q.Term(query.fieldname, word), found) for word in query.words]
         if any(part is None for part in parts):
             return None
