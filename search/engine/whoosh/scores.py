@@ -228,18 +228,22 @@ class _Blocks:
         """BM25F of one term (for the documents of `among` only, if given), and
         the posting blocks it was read from (the field's twin's, where it has
         one, unless the `positions` are wanted):
-        Whoosh's scorer gives the idf and average length, the loop Whoosh's
-        formula, idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
+        the searcher gives the idf and average length (as to Whoosh's BM25F
+        scorer), the loop Whoosh's formula,
+        idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
         searcher, field = self.searcher, query.fieldname
         if field not in searcher.schema or not searcher.schema[field].scorable:
             return None
         text = self._text(query)
         if text is None or (field, text) not in searcher.reader():
             return {}, []
-        scorer = self.weighting.scorer(searcher, field, text)
-        idf, k1, boost = scorer.idf, scorer.K1, query.boost
+        # What Whoosh's BM25F scorer takes from the searcher (its setup also reads the term's information
+        # in every segment again, for bounds these scores do not use); the searcher keeps the idf.
+        parent = searcher.get_parent()
+        idf, avgfl = parent.idf(field, text), parent.avg_field_length(field) or 1
+        k1, boost = self.weighting.K1, query.boost
         k1_plus_1 = k1 + 1
-        norms, lengths = length_norms(k1, scorer.B, scorer.avgfl), self.columns.lengths(field)
+        norms, lengths = length_norms(k1, self.weighting.B, avgfl), self.columns.lengths(field)
         wanted = None if among is None else sorted(among)
         blocks = list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text, wanted))
         pairs: Iterator[Iterable[tuple[int, float]]] = (zip(n, tf, strict=True) for n, tf, _ in blocks)
