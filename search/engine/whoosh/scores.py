@@ -26,7 +26,7 @@ import struct
 import zlib
 from bisect import bisect_left
 from collections.abc import Collection, Container, Iterable, Iterator, Sequence
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import Any, cast
 
 from whoosh import collectors, scoring
@@ -179,8 +179,9 @@ class _Blocks:
         parts = [self._term(Q.Term(query.fieldname, word), found) for word in query.words]
         if any(part is None for part in parts):
             return None
-        boost = query.boost
-        return {docnum: sum(cast(Scores, part)[docnum] for part in parts) * boost for docnum in found}
+        documents = list(found)  # each holds every word: in every part; summed in C
+        totals = map(sum, zip(*(map(cast(Scores, part).__getitem__, documents) for part in parts), strict=True))
+        return _boosted(dict(zip(documents, totals, strict=True)), query.boost)
 
     def _phrase_from_blocks(self, query: Q.Phrase) -> Scores | None:
         """A phrase matched from the posting blocks, for a segment written
@@ -247,8 +248,8 @@ class _Blocks:
         wanted = None if among is None else sorted(among)
         blocks = list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text, wanted))
         pairs: Iterator[Iterable[tuple[int, float]]] = (zip(n, tf, strict=True) for n, tf, _ in blocks)
-        if among is not None:
-            pairs = (((n, tf) for n, tf in block if n in among) for block in pairs)
+        if among is not None:  # its documents picked out of each block in C
+            pairs = (compress(zip(n, tf, strict=True), map(among.__contains__, n)) for n, tf, _ in blocks)
         found = {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for block in pairs for n, tf in block}
         return found, blocks
 
