@@ -18,6 +18,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import suppress
+from itertools import chain
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -100,14 +102,12 @@ def people_counts(groups: Mapping[tuple[str, ...], int], aliases: Aliases, most:
     and how many documents have just those), a person's spellings counted as
     one, shown as `shown_names` shows them. (A document giving one person in
     two spellings counts twice: `ingest.quotes` gives each its fullest form.)"""
-    named: Counter[tuple[str, str]] = Counter()
-    for names, count in groups.items():
-        for pair in aliases.persons(names):
-            named[pair] += count
-    counts: Counter[str] = Counter()
+    # Each group's (person, name) pairs repeated as many times as documents have them, counted in C.
+    named = Counter(chain.from_iterable(map(mul, map(aliases.persons, groups.keys()), groups.values())))
+    counts: dict[str, int] = {}
     for (key, _), count in named.items():
-        counts[key] += count
-    best = dict(counts.most_common(most))
+        counts[key] = counts.get(key, 0) + count
+    best = dict(Counter(counts).most_common(most))
     spellings: dict[str, Counter[str]] = {key: Counter() for key in best}
     for (key, name), count in named.items():
         if key in best:
