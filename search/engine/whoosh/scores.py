@@ -179,9 +179,7 @@ class _Blocks:
         parts = [self._term(Q.Term(query.fieldname, word), found) for word in query.words]
         if any(part is None for part in parts):
             return None
-        documents = list(found)  # each holds every word: in every part; summed in C
-        totals = map(sum, zip(*(map(cast(Scores, part).__getitem__, documents) for part in parts), strict=True))
-        return _boosted(dict(zip(documents, totals, strict=True)), query.boost)
+        return _boosted(_intersection(cast(list[Scores], parts)), query.boost)
 
     def _phrase_from_blocks(self, query: Q.Phrase) -> Scores | None:
         """A phrase matched from the posting blocks, for a segment written
@@ -352,7 +350,9 @@ def _union(parts: list[Scores]) -> Scores:
 
 
 def _intersection(parts: list[Scores]) -> Scores:
-    """Documents matching every part, their scores summed."""
-    smallest = min(parts, key=len)
-    common = set(smallest).intersection(*parts)
-    return {docnum: sum(part[docnum] for part in parts) for docnum in common}
+    """Documents matching every part, their scores summed (in C: a phrase's
+    parts hold thousands of documents)."""
+    smallest: Scores = min(parts, key=len)
+    common = list(set(smallest).intersection(*parts))
+    totals = map(sum, zip(*(map(part.__getitem__, common) for part in parts), strict=True))
+    return dict(zip(common, totals, strict=True))
