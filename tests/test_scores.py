@@ -47,8 +47,17 @@ def _both(searcher: Searcher, text: str, archive: Archive) -> tuple[dict[int, fl
     return ours, _whoosh_scores(searcher, query, _weighting(request))
 
 
+@pytest.fixture(params=["positions files", "blocks"])
+def read_from(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Words scored from the documents and frequencies of the positions files, or (as for a segment
+    written before those) from the posting blocks of their fields' twins."""
+    if request.param == "blocks":
+        monkeypatch.setattr(scores_module, "counted", lambda *_: None)
+    return str(request.param)
+
+
 @pytest.mark.parametrize("text", QUERIES + HANDED_TO_WHOOSH)
-def test_block_scores_are_whooshs(segmented: Archive, text: str) -> None:
+def test_block_scores_are_whooshs(segmented: Archive, text: str, read_from: str) -> None:
     with whoosh_index(segmented).searcher() as searcher:
         reader = searcher.reader()
         assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
@@ -70,6 +79,34 @@ def test_words_are_read_from_blocks(segmented: Archive, text: str) -> None:
         )
         is None
     )
+
+
+def test_words_are_read_from_the_positions_files(segmented: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The words of QUERIES pass test_block_scores_are_whooshs without a posting block read."""
+
+    def refused(*_: object) -> None:
+        raise AssertionError("read from the posting blocks")
+
+    monkeypatch.setattr(scores_module, "_postings", refused)
+    with whoosh_index(segmented).searcher() as searcher:
+        for text in QUERIES:
+            ours, whooshs = _both(searcher, text, segmented)
+            assert ours.keys() == whooshs.keys(), text
+            assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
+
+
+def test_frequencies_of_any_size(tmp_path: Path) -> None:
+    """A positions file keeps a term's frequencies in one byte, two or four, as the largest needs."""
+    bodies = ["filler " * 70_000 + "oil", "oil " * 300 + "gas", "oil gas", "gas"]
+    ix = _index_of(tmp_path / "ix", bodies)
+    with ix.reader() as reader:
+        read = {word: positions.counted(reader, "body", word) for word in (b"filler", b"oil", b"gas")}
+    widths = {word: arrays[0][1].itemsize for word, arrays in read.items() if arrays}
+    assert widths == {b"filler": 4, b"oil": 2, b"gas": 1}
+    for text in ["filler", "oil", "gas", "oil gas", "oil OR filler"]:
+        ours, whooshs = _phrase_scores(ix, text)
+        assert ours is not None and ours.keys() == whooshs.keys() and ours, text
+        assert all(ours[n] == pytest.approx(whooshs[n], rel=1e-9) for n in ours), text
 
 
 def test_scores_on_the_samples_match_whoosh(archive: Archive) -> None:
@@ -124,6 +161,7 @@ def test_a_conjunction_decodes_only_the_blocks_that_may_hold_its_rarest_words_do
         write(tmp_path / "raw" / f"{n:03d}.txt", f"Market note {n}\n\nThe market rose on day {n}.{rare}")
     archive = Archive(tmp_path)
     archive.update()
+    monkeypatch.setattr(scores_module, "counted", lambda *_: None)  # as in a segment without them
     decoded: list[int] = []
     blocks = scores_module._blocks
 
@@ -138,6 +176,30 @@ def test_a_conjunction_decodes_only_the_blocks_that_may_hold_its_rarest_words_do
     decoded.clear()
     assert archive.search("market zanzibar").total == 1
     assert 0 < sum(decoded) <= 2 * 128  # a block of each
+
+
+def test_a_conjunction_scores_its_rarest_word_only_where_every_word_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rarest word of an AND picks the documents the others are scored among, and is itself scored
+    only among the documents they all hold (test_block_scores_are_whooshs checks the scores)."""
+    for n in range(600):
+        words = " ".join(word for word, every in [("harbour", 6), ("cranes", 4)] if n % every == 0)
+        write(tmp_path / "raw" / f"{n:03d}.txt", f"Market note {n}\n\nThe market rose on day {n}. {words}")
+    archive = Archive(tmp_path)
+    archive.update()
+    scored: list[int] = []
+    score = _Blocks._scored
+
+    def counted(self: _Blocks, *args: Any, **kwargs: Any) -> Any:
+        found = score(self, *args, **kwargs)
+        assert found is not None
+        scored.append(len(found[0]))
+        return found
+
+    monkeypatch.setattr(_Blocks, "_scored", counted)
+    assert archive.search("harbour cranes market").total == 50
+    assert max(scored) == 50  # not the 100 documents of 'harbour', nor the 600 of 'market'
 
 
 def _index_of(folder: Path, bodies: list[str], writer: Callable[[Index], SegmentWriter] = open_writer) -> Index:

@@ -286,6 +286,8 @@ def test_any_documents_are_written_as_whooshs_writer_writes_them(
     assert _postings(whoosh_index.open_dir(str(work / "merged"))) == _postings(alive)
     assert _positions_file(ours) == _positions(whooshs)
     assert _positions_file(whoosh_index.open_dir(str(work / "merged"))) == _positions(alive)
+    assert _counted(ours) == _twins(whooshs)
+    assert _counted(whoosh_index.open_dir(str(work / "merged"))) == _twins(alive)
 
 
 Positions = dict[tuple[str, bytes], dict[int, list[int]]]
@@ -311,12 +313,41 @@ def _positions_file(ix: Index) -> Positions:
             held = positions._positions_file(leaf)
             assert held is not None
             for key, value in held.items():
+                if key.startswith(b"\0"):  # the documents and frequencies (test above)
+                    continue
                 field, term = key.split(b"\0", 1)
                 (keys,), shift = positions._arrays([value])
                 by_document = found.setdefault((field.decode(), term), {})
                 for number in keys:
                     by_document.setdefault(number >> shift, []).append(number & (1 << shift) - 1)
     return found
+
+
+Frequencies = dict[tuple[str, bytes], dict[int, float]]
+
+
+def _twins(ix: Index) -> Frequencies:
+    """Each term's frequency in each document, of the twins of COUNTS, as Whoosh's reader reads them."""
+    with ix.reader() as reader:
+        return {
+            (field, term): dict(reader.postings(twin, term).items_as("weight"))
+            for field, twin in COUNTS.items()
+            for term in reader.lexicon(twin)
+        }
+
+
+def _counted(ix: Index) -> Frequencies:
+    """The documents and frequencies the positions files hold for the terms of the twins' fields."""
+    with ix.reader() as reader:
+        found: Frequencies = {}
+        for field in COUNTS:
+            for term in reader.lexicon(field):
+                arrays = positions.counted(reader, field, term)
+                assert arrays is not None
+                found[field, term] = {
+                    n: f for documents, frequencies in arrays for n, f in zip(documents, frequencies, strict=True)
+                }
+        return found
 
 
 def test_files_written_count_their_own_length(tmp_path: Path) -> None:

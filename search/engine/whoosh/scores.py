@@ -4,11 +4,13 @@ Counts and facets need every match, so every match is scored, and Whoosh
 scores one match at a time through a tree of matcher objects, slow for a
 common word (docs/performance.md). Queries of
 words (terms joined by AND, OR, NOT, ANDNOT and ANDMAYBE, with boosts: what
-most searches are) are scored here a posting block at a time instead, with
+most searches are) are scored here a term at a time instead, with
 each document's length normalisation looked up from its stored length byte
-(256 norms a field, computed once a query), and read from
-the twin of the field that has no positions (schema.COUNTS) when there is
-one. The scores are Whoosh's BM25F ones, the same expression
+(256 norms a field, computed once a query), from the documents and
+frequencies the segments' positions files keep in arrays (`positions`), or
+from the posting blocks (of the field's twin without positions,
+schema.COUNTS, where it has one) in a segment written before those arrays
+were. The scores are Whoosh's BM25F ones, the same expression
 summed in another order (they agree to 1e-9). Phrases are scored as Whoosh
 scores them, the sum of their words' scores, where positions read only for
 the documents holding every word show the words in order. Anything else
@@ -37,7 +39,7 @@ from whoosh.searching import Searcher
 
 from ...deadline import NO_DEADLINE, Deadline
 from .columns import Columns, leaves, length_norms
-from .positions import phrase_documents
+from .positions import counted, phrase_documents
 from .schema import COUNTS
 
 Scores = dict[int, float]
@@ -117,21 +119,36 @@ class _Blocks:
         return _boosted(_union(parts) if type(query) is Q.Or else _intersection(parts), query.boost)
 
     def _and(self, query: Q.And) -> Scores | None:
-        """AND: the clause of the fewest documents scored first, each other
-        only among the documents matched so far (`_among`), so that the
-        blocks of a common word holding none of them are not even decoded."""
+        """AND: each clause scored only among the documents matched so far
+        (`_among`), from the clause of the fewest documents on, so that the
+        blocks of a common word holding none of them are not even decoded.
+        The first clause, where it is words, is scored last, for the
+        documents every clause matches (`_documents`)."""
         first, *others = sorted(query.subqueries, key=self._size)
-        found: Scores | None = self.scores(first)
+        matched = self._documents(first)
+        documents = matched
+        parts: list[Scores] = []
         for clause in others:
-            if found is None:
-                return None
-            part = self._among(clause, found)
+            part = None if documents is None else self._among(clause, documents)
             if part is None:
                 return None
-            found = {docnum: score + part[docnum] for docnum, score in found.items() if docnum in part}
-        return None if found is None else _boosted(found, query.boost)
+            parts.append(part)
+            documents = part.keys()
+        head = matched if isinstance(matched, dict) else self._among(first, cast(Collection[int], documents))
+        return None if head is None else _boosted(_intersection([head, *parts]), query.boost)
 
-    def _among(self, query: Q.Query, among: Scores) -> Scores | None:
+    def _documents(self, query: Q.Query) -> Collection[int] | None:
+        """The documents a clause matches: unscored where it is words (their
+        postings' documents), else its scores."""
+        if type(query) is Q.Term:
+            blocks = self._postings_of(query)
+            return None if blocks is None else set().union(*(documents for documents, _, _ in blocks))
+        if type(query) is Q.Or and not getattr(query, "scale", None):
+            parts = [self._documents(clause) for clause in query.subqueries]
+            return None if any(part is None for part in parts) else set().union(*cast(list[Collection[int]], parts))
+        return self.scores(query)
+
+    def _among(self, query: Q.Query, among: Collection[int]) -> Scores | None:
         """The scores of `query` for the documents of `among` it matches."""
         if type(query) is Q.Term:
             return self._term(query, among)
@@ -141,7 +158,7 @@ class _Blocks:
                 return None
             return _boosted(_union(cast(list[Scores], parts)) if parts else {}, query.boost)
         found = self.scores(query)
-        return None if found is None else {docnum: found[docnum] for docnum in among.keys() & found.keys()}
+        return None if found is None else {docnum: found[docnum] for docnum in found.keys() & among}
 
     def _size(self, query: Q.Query) -> float:
         """How many documents a clause may match, to score the smallest first (any other clause: last)."""
@@ -225,31 +242,46 @@ class _Blocks:
         self, query: Q.Term, positions: bool = False, among: Collection[int] | None = None
     ) -> tuple[Scores, list[Block]] | None:
         """BM25F of one term (for the documents of `among` only, if given), and
-        the posting blocks it was read from (the field's twin's, where it has
-        one, unless the `positions` are wanted):
+        the postings it was read from (`_postings_of`):
         the searcher gives the idf and average length (as to Whoosh's BM25F
         scorer), the loop Whoosh's formula,
         idf * tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen))."""
+        blocks = self._postings_of(query, positions, among)
+        if not blocks:
+            return None if blocks is None else ({}, [])
+        # What Whoosh's BM25F scorer takes from the searcher (its setup also reads the term's information
+        # in every segment again, for bounds these scores do not use); the searcher keeps the idf.
+        field, text, parent = query.fieldname, self._text(query), self.searcher.get_parent()
+        idf, avgfl = parent.idf(field, text), parent.avg_field_length(field) or 1
+        k1, boost = self.weighting.K1, query.boost
+        k1_plus_1 = k1 + 1
+        norms, lengths = length_norms(k1, self.weighting.B, avgfl), self.columns.lengths(field)
+        pairs: Iterator[Iterable[tuple[int, float]]] = (zip(n, tf, strict=True) for n, tf, _ in blocks)
+        if among is not None:
+            pairs = (_picked(n, tf, among) for n, tf, _ in blocks)
+        found = {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for block in pairs for n, tf in block}
+        return found, blocks
+
+    def _postings_of(
+        self, query: Q.Term, positions: bool = False, among: Collection[int] | None = None
+    ) -> list[Block] | None:
+        """A term's postings (none for a word the index lacks; None for a
+        field these scores do not score): its documents and frequencies
+        from the positions files where they are kept, else its posting
+        blocks (the field's twin's, where it has one, unless the `positions`
+        are wanted; only the blocks that may hold a document of `among`)."""
         searcher, field = self.searcher, query.fieldname
         if field not in searcher.schema or not searcher.schema[field].scorable:
             return None
         text = self._text(query)
         if text is None or (field, text) not in searcher.reader():
-            return {}, []
-        # What Whoosh's BM25F scorer takes from the searcher (its setup also reads the term's information
-        # in every segment again, for bounds these scores do not use); the searcher keeps the idf.
-        parent = searcher.get_parent()
-        idf, avgfl = parent.idf(field, text), parent.avg_field_length(field) or 1
-        k1, boost = self.weighting.K1, query.boost
-        k1_plus_1 = k1 + 1
-        norms, lengths = length_norms(k1, self.weighting.B, avgfl), self.columns.lengths(field)
+            return []
+        if not positions and self._has_positions(field):
+            arrays = counted(searcher.reader(), field, text)
+            if arrays is not None:
+                return [(documents, frequencies, ()) for documents, frequencies in arrays]
         wanted = None if among is None else sorted(among)
-        blocks = list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text, wanted))
-        pairs: Iterator[Iterable[tuple[int, float]]] = (zip(n, tf, strict=True) for n, tf, _ in blocks)
-        if among is not None:  # its documents picked out of each block in C
-            pairs = (compress(zip(n, tf, strict=True), map(among.__contains__, n)) for n, tf, _ in blocks)
-        found = {n: idf * ((tf * k1_plus_1) / (tf + norms[lengths[n]])) * boost for block in pairs for n, tf in block}
-        return found, blocks
+        return list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text, wanted))
 
 
 def _postings(reader: IndexReader, field: str, text: bytes, wanted: Sequence[int] | None = None) -> Iterator[Block]:
@@ -309,6 +341,26 @@ def _blocks(raw: bytes, offset: int, wanted: Sequence[int] | None) -> Iterator[B
             frequencies = weights if isinstance(weights, tuple) else [1.0 if weights is None else weights] * count
             yield docnums, frequencies, values
         position = end
+
+
+def _picked(
+    documents: Sequence[int], frequencies: Sequence[float], among: Collection[int]
+) -> Iterable[tuple[int, float]]:
+    """The postings of the documents of `among`: picked out in C (`compress`)
+    or, when they are few beside the postings, each looked up (`bisect`)."""
+    if len(among) * _LOOKUP_RATIO >= len(documents):
+        return compress(zip(documents, frequencies, strict=True), map(among.__contains__, documents))
+    found = []
+    for docnum in sorted(among):
+        at = bisect_left(documents, docnum)
+        if at < len(documents) and documents[at] == docnum:
+            found.append((docnum, frequencies[at]))
+    return found
+
+
+_LOOKUP_RATIO = 8
+"""Postings a document of `among` must be outnumbered by for it to be looked up: a
+lookup (a binary search in Python) costs about as much as testing eight postings in C."""
 
 
 def _positions(blocks: list[Block], wanted: Container[int]) -> dict[int, list[int]]:
