@@ -27,7 +27,7 @@ from search.engine.whoosh import positions, storage, writing
 from search.engine.whoosh.codec import INLINE_LIMIT
 from search.engine.whoosh.columns import leaves
 from search.engine.whoosh.hashes import CRC32
-from search.engine.whoosh.schema import COUNTS, build_schema, to_fields
+from search.engine.whoosh.schema import build_schema, to_fields
 from search.engine.whoosh.writing import MERGE_AT, merge, open_writer
 from search.ingest.pipeline import finish, never_repeated, prepare
 from search.ingest.rules import load_rules
@@ -237,11 +237,9 @@ _DOCUMENTS = st.lists(
 
 
 def _fields(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Documents with an id, their facets' columns and the twins of COUNTS, as `to_fields` gives them."""
+    """Documents with an id and their facets' columns, as `to_fields` gives them."""
     return [
-        document
-        | {"id": f"d{n}", "outlet_name": document["outlet"], "year": str(document["date"].year)}
-        | {twin: document[field] for field, twin in COUNTS.items()}
+        document | {"id": f"d{n}", "outlet_name": document["outlet"], "year": str(document["date"].year)}
         for n, document in enumerate(documents)
     ]
 
@@ -286,8 +284,8 @@ def test_any_documents_are_written_as_whooshs_writer_writes_them(
     assert _postings(whoosh_index.open_dir(str(work / "merged"))) == _postings(alive)
     assert _positions_file(ours) == _positions(whooshs)
     assert _positions_file(whoosh_index.open_dir(str(work / "merged"))) == _positions(alive)
-    assert _counted(ours) == _twins(whooshs)
-    assert _counted(whoosh_index.open_dir(str(work / "merged"))) == _twins(alive)
+    assert _counted(ours) == _frequencies(whooshs)
+    assert _counted(whoosh_index.open_dir(str(work / "merged"))) == _frequencies(alive)
 
 
 Positions = dict[tuple[str, bytes], dict[int, list[int]]]
@@ -326,28 +324,28 @@ def _positions_file(ix: Index) -> Positions:
 Frequencies = dict[tuple[str, bytes], dict[int, float]]
 
 
-def _twins(ix: Index) -> Frequencies:
-    """Each term's frequency in each document, of the twins of COUNTS, as Whoosh's reader reads them."""
+def _frequencies(ix: Index) -> Frequencies:
+    """Each term's frequency in each document, of the fields that keep positions, as Whoosh's reader reads them."""
     with ix.reader() as reader:
         return {
-            (field, term): dict(reader.postings(twin, term).items_as("weight"))
-            for field, twin in COUNTS.items()
-            for term in reader.lexicon(twin)
+            (field, term): dict(reader.postings(field, term).items_as("weight"))
+            for field, term in reader.all_terms()
+            if reader.schema[field].format.supports("positions")
         }
 
 
 def _counted(ix: Index) -> Frequencies:
-    """The documents and frequencies the positions files hold for the terms of the twins' fields."""
+    """The documents and frequencies the positions files hold for the same terms."""
+    found: Frequencies = {}
     with ix.reader() as reader:
-        found: Frequencies = {}
-        for field in COUNTS:
-            for term in reader.lexicon(field):
+        for field, term in reader.all_terms():
+            if reader.schema[field].format.supports("positions"):
                 arrays = positions.counted(reader, field, term)
                 assert arrays is not None
                 found[field, term] = {
                     n: f for documents, frequencies in arrays for n, f in zip(documents, frequencies, strict=True)
                 }
-        return found
+    return found
 
 
 def test_files_written_count_their_own_length(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ existed has none: `phrase_documents` answers None and the phrase is matched
 from the posting blocks, as it was.
 
 The file also keeps each such term's documents and frequencies, as two
-arrays (`counted`): what a word is scored from. Read from the blocks of
-the field's twin, they cost a pickle and often a zlib stream a block,
+arrays (`counted`): what a word is scored from. Read from the posting
+blocks, they cost a pickle and often a zlib stream a block,
 about 160 ns a posting, more than the scoring itself; as arrays they are
 copied out whole. A file written before these arrays has no COUNTED key,
 and the word is scored from the blocks.

@@ -10,23 +10,18 @@ nothing is sorted but the distinct terms, when the segment is written.
 
 A posting takes 20 bytes and its value (a term's positions in a document,
 about 10), a distinct term some 150: a part of a build, 50,000 news
-articles of 110 postings each (their twins are not pooled), pools in about
-300 MB.
+articles of 110 postings each, pools in about 300 MB.
 """
 
 from __future__ import annotations
 
-import struct
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 
 from whoosh.fields import Schema
 
 from .codec import FieldWriter
-
-_FREQUENCY = struct.calcsize("!I")
-"""What a positions value begins with: the count of the positions, a twin's whole value."""
 
 _NONE = 0xFFFFFFFF
 """The chain's end: the term's first posting has no posting before it."""
@@ -60,26 +55,18 @@ class Pool:
             values += value
             starts.append(len(values))
 
-    def write(
-        self, writer: FieldWriter, schema: Schema, lengths: Callable[[str], list[int]], twins: Mapping[str, str]
-    ) -> None:
+    def write(self, writer: FieldWriter, schema: Schema, lengths: Callable[[str], list[int]]) -> None:
         """Every term's postings, fields and terms in order, to `writer`;
-        `lengths(field)` is each document's length of the field. A twin
-        (`twins`: field -> its twin) gets its field's postings, each value
-        cut to the frequency a positions value begins with."""
-        fields = {field: field for field in self._terms} | {twins[f]: f for f in self._terms if f in twins}
+        `lengths(field)` is each document's length of the field."""
         view, starts = memoryview(self._values), self._starts
-        for field, source in sorted(fields.items()):
+        for field in sorted(self._terms):
             writer.start_field(field, schema[field])
             field_lengths = lengths(field)
-            terms = self._terms[source]
+            terms = self._terms[field]
             for term in sorted(terms):
                 chain = self._chain(terms[term])
                 ids = [self._docs[at] for at in chain]
-                if field == source:
-                    values = [view[starts[at] : starts[at + 1]].tobytes() for at in chain]
-                else:
-                    values = [view[starts[at] : starts[at] + _FREQUENCY].tobytes() for at in chain]
+                values = [view[starts[at] : starts[at + 1]].tobytes() for at in chain]
                 weights = [self._weights[at] for at in chain]
                 writer.add_term(term, ids, weights, values, [field_lengths[n] for n in ids])
             writer.finish_field()

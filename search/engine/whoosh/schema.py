@@ -25,7 +25,7 @@ from .startup import english_stemmer
 if TYPE_CHECKING:
     from ...model import Article
 
-SCHEMA_VERSION = 17
+SCHEMA_VERSION = 18
 
 
 class NewsAnalyzer(Analyzer):  # type: ignore[misc]
@@ -130,15 +130,6 @@ TEXT_FIELDS = (
     "speakers",
     "people",
 )
-COUNTS = {"title": "title_counts", "body": "body_counts"}
-"""Fields whose postings are also kept without positions, and their twins.
-Word queries are scored from the twin, phrases from the field: reading a
-block of the field decodes every posting's positions too, and a word query
-over the twins runs 13 % fewer instructions (at 100,000 documents). The
-writer derives a twin's postings from its field's (`postings.Pool.write`),
-so a twin costs a build little (docs/performance.md, "Writing segments")."""
-
-
 FACET = RefBytesColumn()
 """The column of a field counted as a facet (outlet, year): each distinct
 value stored once per segment and each document's as a one- or two-byte
@@ -163,8 +154,6 @@ def build_schema() -> Schema:
         id=ID(unique=True, stored=True, sortable=True),
         title=TEXT(analyzer=text, stored=True),
         body=TEXT(analyzer=text, stored=True),
-        title_counts=_counts(text),
-        body_counts=_counts(text),
         outlet=TEXT(analyzer=text),
         outlet_name=ID(stored=True, sortable=FACET),
         outlet_key=ID,
@@ -193,13 +182,6 @@ def _field(field: Field, analyzer: NewsAnalyzer) -> FieldType:
     if field.kind == "text":
         return TEXT(analyzer=analyzer, stored=True)
     return ID(stored=True, sortable=FACET if field.facet else False)
-
-
-def _counts(analyzer: NewsAnalyzer) -> TEXT:
-    """A twin in COUNTS: frequencies without positions, no lengths of its own (the field's are used)."""
-    twin = TEXT(analyzer=analyzer, phrase=False)
-    twin.scorable = False
-    return twin
 
 
 PEOPLE_SEPARATOR = "\x1f"
@@ -234,7 +216,6 @@ def to_fields(article: Article) -> dict[str, Any]:
         "lines": " ".join(article.line_keys),
         "story": " ".join(bands(article.body)),
     }
-    fields |= {twin: fields[field] for field, twin in COUNTS.items()}
     if article.quotes:
         fields |= {
             "quotes": "\n\n".join(quote.text for quote in article.quotes),

@@ -8,9 +8,8 @@ most searches are) are scored here a term at a time instead, with
 each document's length normalisation looked up from its stored length byte
 (256 norms a field, computed once a query), from the documents and
 frequencies the segments' positions files keep in arrays (`positions`), or
-from the posting blocks (of the field's twin without positions,
-schema.COUNTS, where it has one) in a segment written before those arrays
-were. The scores are Whoosh's BM25F ones, the same expression
+from the posting blocks for a field without positions (and in a segment
+written before those arrays, by Whoosh's writer for one). The scores are Whoosh's BM25F ones, the same expression
 summed in another order (they agree to 1e-9). Phrases are scored as Whoosh
 scores them, the sum of their words' scores, where positions read only for
 the documents holding every word show the words in order. Anything else
@@ -40,7 +39,6 @@ from whoosh.searching import Searcher
 from ...deadline import NO_DEADLINE, Deadline
 from .columns import Columns, leaves, length_norms
 from .positions import counted, phrase_documents
-from .schema import COUNTS
 
 Scores = dict[int, float]
 """Document number to score."""
@@ -267,9 +265,9 @@ class _Blocks:
     ) -> list[Block] | None:
         """A term's postings (none for a word the index lacks; None for a
         field these scores do not score): its documents and frequencies
-        from the positions files where they are kept, else its posting
-        blocks (the field's twin's, where it has one, unless the `positions`
-        are wanted; only the blocks that may hold a document of `among`)."""
+        from the positions files where they are kept, unless the `positions`
+        are wanted, else its posting blocks (only those that may hold a
+        document of `among`)."""
         searcher, field = self.searcher, query.fieldname
         if field not in searcher.schema or not searcher.schema[field].scorable:
             return None
@@ -281,7 +279,7 @@ class _Blocks:
             if arrays is not None:
                 return [(documents, frequencies, ()) for documents, frequencies in arrays]
         wanted = None if among is None else sorted(among)
-        return list(_postings(searcher.reader(), field if positions else COUNTS.get(field, field), text, wanted))
+        return list(_postings(searcher.reader(), field, text, wanted))
 
 
 def _postings(reader: IndexReader, field: str, text: bytes, wanted: Sequence[int] | None = None) -> Iterator[Block]:

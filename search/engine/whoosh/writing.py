@@ -7,9 +7,7 @@ third of a build went to those objects. `_Writer` keeps Whoosh's
 per-document files and its segment's layout, and replaces the rest: text
 fields are analysed in one pass into each term's positions, postings are
 pooled in arrays (`postings.Pool`) and written a term at a time
-(`codec.FieldWriter`), each field's lengths read once, not once a posting;
-the twins of `schema.COUNTS` are not analysed but written from their
-fields' postings.
+(`codec.FieldWriter`), each field's lengths read once, not once a posting.
 
 Every commit (an `add`, an `index` that found changes) makes a segment, and
 Whoosh's policy for merging them (MERGE_SMALL) merges only while the
@@ -43,7 +41,7 @@ from whoosh.writing import SegmentWriter
 from .codec import codec
 from .columns import segment_lengths
 from .postings import Pool
-from .schema import COUNTS, NewsAnalyzer
+from .schema import NewsAnalyzer
 
 
 def open_writer(ix: Index, merge: bool = False, **options: Any) -> SegmentWriter:
@@ -132,7 +130,7 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         for name in names:
             value, field = fields[name], self.schema[name]
             length = 0
-            if field.indexed and name not in _TWINS:  # a twin's postings are its field's (Pool.write)
+            if field.indexed:
                 postings = _index(field, value)
                 length = sum(frequency for _, frequency, _, _ in postings) if field.scorable else 0
                 self.pool.add(name, ((term, docnum, weight, data) for term, _, weight, data in postings))
@@ -148,7 +146,7 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         self.perdocwriter.close()
         perdoc = self.per_document_reader()
         try:
-            self.pool.write(self.fieldwriter, self.schema, partial(segment_lengths, perdoc), COUNTS)
+            self.pool.write(self.fieldwriter, self.schema, partial(segment_lengths, perdoc))
         finally:
             perdoc.close()
         self.fieldwriter.close()
@@ -165,7 +163,7 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
         a document not in it are left out, as Whoosh's reader leaves them."""
         terms, schema = reader._terms, self.schema
         for (field, text), info in terms.items():
-            if field not in schema or field in _TWINS:
+            if field not in schema:
                 continue
             matcher = terms._codec.postings_reader(terms._postfile, info, schema[field].format, term=(field, text))
             postings = _postings(matcher)
@@ -175,9 +173,6 @@ class _Writer(SegmentWriter):  # type: ignore[misc]
                 self.pool.add(
                     field, ((text, docmap[doc], weight, value) for doc, weight, value in postings if doc in docmap)
                 )
-
-
-_TWINS = frozenset(COUNTS.values())
 
 
 def _index(field: FieldType, value: Any) -> list[tuple[bytes, int, float, bytes]]:
