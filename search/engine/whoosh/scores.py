@@ -87,6 +87,8 @@ class _Blocks:
         self.weighting = weighting
         self.columns = columns
         self.deadline = deadline
+        self._counted: dict[tuple[str, bytes], list[Block]] = {}
+        """Each word's documents and frequencies read so far: an AND reads its rarest twice."""
 
     def scores(self, query: Q.Query) -> Scores | None:
         self.deadline.check("scoring")
@@ -275,9 +277,13 @@ class _Blocks:
         if text is None or (field, text) not in searcher.reader():
             return []
         if not positions and self._has_positions(field):
+            if (field, text) in self._counted:
+                return self._counted[field, text]
             arrays = counted(searcher.reader(), field, text)
             if arrays is not None:
-                return [(documents, frequencies, ()) for documents, frequencies in arrays]
+                read: list[Block] = [(documents, frequencies, ()) for documents, frequencies in arrays]
+                self._counted[field, text] = read
+                return read
         wanted = None if among is None else sorted(among)
         return list(_postings(searcher.reader(), field, text, wanted))
 
