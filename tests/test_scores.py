@@ -1,8 +1,9 @@
-"""Scores read from posting blocks are Whoosh's own, match for match.
+"""Scores of words read from the positions files' arrays or from posting
+blocks are Whoosh's own, match for match.
 
 Compared on an index of several segments with deleted documents (a build,
-an addition, edits and removals), for every kind of query the block reader
-handles and a few it hands to Whoosh.
+an addition, edits and removals), for every kind of query `scores` reads
+itself and a few it hands to Whoosh.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from search.engine.whoosh import scores as scores_module
 from search.engine.whoosh.columns import Columns
 from search.engine.whoosh.parsing import parse_text
 from search.engine.whoosh.schema import build_schema
-from search.engine.whoosh.scores import _Blocks, _whoosh_scores, scores
+from search.engine.whoosh.scores import _whoosh_scores, _Words, scores
 from search.engine.whoosh.searching import _weighting, search
 from search.engine.whoosh.writing import open_writer
 from search.query.request import SearchRequest
@@ -57,7 +58,7 @@ def read_from(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -
 
 
 @pytest.mark.parametrize("text", QUERIES + HANDED_TO_WHOOSH)
-def test_block_scores_are_whooshs(segmented: Archive, text: str, read_from: str) -> None:
+def test_word_scores_are_whooshs(segmented: Archive, text: str, read_from: str) -> None:
     with whoosh_index(segmented).searcher() as searcher:
         reader = searcher.reader()
         assert len(list(reader.leaf_readers())) > 1 and reader.has_deletions()
@@ -67,14 +68,14 @@ def test_block_scores_are_whooshs(segmented: Archive, text: str, read_from: str)
 
 
 @pytest.mark.parametrize("text", QUERIES)
-def test_words_are_read_from_blocks(segmented: Archive, text: str) -> None:
+def test_words_are_not_handed_to_whoosh(segmented: Archive, text: str) -> None:
     """These are not quietly handed to Whoosh (which would also pass the test above)."""
     with whoosh_index(segmented).searcher() as searcher:
         query = parse_text(SearchRequest(text), segmented.aliases)
-        blocks = _Blocks(searcher, _weighting(SearchRequest(text)), Columns(searcher.reader()))
+        blocks = _Words(searcher, _weighting(SearchRequest(text)), Columns(searcher.reader()))
         assert blocks.scores(query) is not None
     assert (
-        _Blocks(searcher, _weighting(SearchRequest()), Columns(searcher.reader())).scores(
+        _Words(searcher, _weighting(SearchRequest()), Columns(searcher.reader())).scores(
             parse_text(SearchRequest(HANDED_TO_WHOOSH[0]), segmented.aliases)
         )
         is None
@@ -82,7 +83,7 @@ def test_words_are_read_from_blocks(segmented: Archive, text: str) -> None:
 
 
 def test_words_are_read_from_the_positions_files(segmented: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The words of QUERIES pass test_block_scores_are_whooshs without a posting block read."""
+    """The words of QUERIES pass test_word_scores_are_whooshs without a posting block read."""
 
     def refused(*_: object) -> None:
         raise AssertionError("read from the posting blocks")
@@ -155,7 +156,7 @@ def test_a_conjunction_decodes_only_the_blocks_that_may_hold_its_rarest_words_do
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """AND scores its rarest clause first and the others only among its documents: the blocks of a common
-    word holding none of them are skipped, the scores are those of every posting (test_block_scores_are_whooshs)."""
+    word holding none of them are skipped, the scores are those of every posting (test_word_scores_are_whooshs)."""
     for n in range(600):
         rare = " Zanzibar cloves." if n == 300 else ""
         write(tmp_path / "raw" / f"{n:03d}.txt", f"Market note {n}\n\nThe market rose on day {n}.{rare}")
@@ -182,22 +183,22 @@ def test_a_conjunction_scores_its_rarest_word_only_where_every_word_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The rarest word of an AND picks the documents the others are scored among, and is itself scored
-    only among the documents they all hold (test_block_scores_are_whooshs checks the scores)."""
+    only among the documents they all hold (test_word_scores_are_whooshs checks the scores)."""
     for n in range(600):
         words = " ".join(word for word, every in [("harbour", 6), ("cranes", 4)] if n % every == 0)
         write(tmp_path / "raw" / f"{n:03d}.txt", f"Market note {n}\n\nThe market rose on day {n}. {words}")
     archive = Archive(tmp_path)
     archive.update()
     scored: list[int] = []
-    score = _Blocks._scored
+    score = _Words._scored
 
-    def counted(self: _Blocks, *args: Any, **kwargs: Any) -> Any:
+    def counted(self: _Words, *args: Any, **kwargs: Any) -> Any:
         found = score(self, *args, **kwargs)
         assert found is not None
         scored.append(len(found[0]))
         return found
 
-    monkeypatch.setattr(_Blocks, "_scored", counted)
+    monkeypatch.setattr(_Words, "_scored", counted)
     assert archive.search("harbour cranes market").total == 50
     assert max(scored) == 50  # not the 100 documents of 'harbour', nor the 600 of 'market'
 
@@ -215,17 +216,17 @@ def _phrase_scores(ix: Index, text: str) -> tuple[dict[int, float] | None, dict[
     request = SearchRequest(text)
     with ix.searcher(weighting=_weighting(request)) as searcher:
         query = parse_text(request, None)
-        ours = _Blocks(searcher, _weighting(request), Columns(searcher.reader())).scores(query)
+        ours = _Words(searcher, _weighting(request), Columns(searcher.reader())).scores(query)
         return ours, _whoosh_scores(searcher, query, _weighting(request))
 
 
 def test_phrases_are_matched_from_the_positions_files(segmented: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The phrases of QUERIES pass test_block_scores_are_whooshs without reading positions from blocks."""
+    """The phrases of QUERIES pass test_word_scores_are_whooshs without reading positions from blocks."""
 
     def refused(*_: object) -> None:
         raise AssertionError("matched from the posting blocks")
 
-    monkeypatch.setattr(_Blocks, "_phrase_from_blocks", refused)
+    monkeypatch.setattr(_Words, "_phrase_from_blocks", refused)
     with whoosh_index(segmented).searcher() as searcher:
         for text in [text for text in QUERIES if '"' in text]:
             ours, whooshs = _both(searcher, text, segmented)

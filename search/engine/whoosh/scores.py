@@ -9,10 +9,11 @@ each document's length normalisation looked up from its stored length byte
 (256 norms a field, computed once a query), from the documents and
 frequencies the segments' positions files keep in arrays (`positions`), or
 from the posting blocks for a field without positions (and in a segment
-written before those arrays, by Whoosh's writer for one). The scores are Whoosh's BM25F ones, the same expression
-summed in another order (they agree to 1e-9). Phrases are scored as Whoosh
-scores them, the sum of their words' scores, where positions read only for
-the documents holding every word show the words in order. Anything else
+without those arrays: one of Whoosh's writer). The scores are Whoosh's
+BM25F ones, the same expression summed in another order (they agree to
+1e-9). Phrases are scored as Whoosh scores them, the sum of their words'
+scores, for the documents where the positions files show the words in
+order (`positions.phrase_documents`). Anything else
 (wildcards, fuzzy words, ranges) is scored by Whoosh.
 
 The block reading uses private parts of Whoosh 2.7.4's codec; the version
@@ -55,7 +56,7 @@ def scores(
 ) -> Scores:
     """Each document `query` matches that is not deleted, with its score.
     (Date and outlet filters apply to these matches: searcher.allowed.)"""
-    found = _Blocks(searcher, weighting, columns, deadline).scores(query)
+    found = _Words(searcher, weighting, columns, deadline).scores(query)
     if found is None:
         return _whoosh_scores(searcher, query, weighting, deadline)
     for docnum in columns.deleted & found.keys():
@@ -77,8 +78,8 @@ def _whoosh_scores(
     return {docnum: score for score, docnum in every.items}
 
 
-class _Blocks:
-    """Scores queries of words from posting blocks; None for any other query."""
+class _Words:
+    """Scores queries of words from their postings; None for any other query."""
 
     def __init__(
         self, searcher: Searcher, weighting: scoring.BM25F, columns: Columns, deadline: Deadline = NO_DEADLINE
