@@ -18,8 +18,9 @@ from Whoosh's in two ways, both of which Whoosh's reader reads:
   without values as "", which its own merge of segments refuses.
 - Blocks and inlined postings are pickled with PICKLE_PROTOCOL.
 
-It also writes the segment's positions file (`positions`): the positions of
-each term of a field that keeps them, as keys for matching phrases.
+It also writes the segment's positions file (`positions`): for each term of
+a field that keeps positions, its positions as keys for matching phrases,
+and its documents and frequencies, which words are scored from.
 
 tests/test_writing.py compares every posting and term statistic read back
 with what Whoosh's own writer makes of the same documents.

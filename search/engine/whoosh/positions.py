@@ -13,16 +13,15 @@ documents are then the keys of its first word moved one position on,
 intersected with the keys of the next, and so on (`phrase_documents`).
 
 A key takes 4 bytes (shift 16) when the segment's documents and the term's
-positions allow it, else 8 (shift 32). A segment written before this file
-existed has none: `phrase_documents` answers None and the phrase is matched
-from the posting blocks, as it was.
+positions allow it, else 8 (shift 32). A segment written by Whoosh's own
+writer has no such file: `phrase_documents` and `counted` answer None, and
+the phrase and its words are read from the posting blocks.
 
 The file also keeps each such term's documents and frequencies, as two
 arrays (`counted`): what a word is scored from. Read from the posting
 blocks, they cost a pickle and often a zlib stream a block,
 about 160 ns a posting, more than the scoring itself; as arrays they are
-copied out whole. A file written before these arrays has no COUNTED key,
-and the word is scored from the blocks.
+copied out whole.
 """
 
 from __future__ import annotations
@@ -57,9 +56,6 @@ _TYPECODES = {_SHORT: "I", _LONG: "Q"}
 _COUNT = 4
 """A positions value begins with its count of positions (4 bytes, big-endian), then the pickled gaps between them."""
 
-COUNTED = b"\0counted"
-"""The key of a positions file that holds each term's documents and frequencies."""
-
 _FREQUENCY_TYPES = "BHI"
 """The array typecodes a term's frequencies take, the shortest that holds them."""
 
@@ -70,7 +66,6 @@ class PositionsWriter:
     def __init__(self, dbfile: Any) -> None:
         self._file = HashWriter(dbfile, hashtype=CRC32)
         self._file.buckets = array_buckets()
-        self._file.add(COUNTED, b"")
 
     def add(self, field: str, term: bytes, ids: list[int], values: list[bytes]) -> None:
         """A term's postings (document numbers in order, and their positions values)."""
@@ -110,12 +105,12 @@ def _counted(ids: list[int], values: list[bytes]) -> bytes:
 
 def counted(reader: IndexReader, field: str, term: bytes) -> list[tuple[Sequence[int], array[int]]] | None:
     """A positional term's documents and frequencies in each segment of
-    `reader` that holds it, numbered in the reader; None when a segment's
-    positions file has no such arrays (a segment of an earlier version)."""
+    `reader` that holds it, numbered in the reader; None when a segment has
+    no positions file."""
     found = []
     for leaf, offset in leaves(reader):
         positions = _positions_file(leaf)
-        if positions is None or not _counting(leaf, positions):
+        if positions is None:
             return None
         value = positions.get(_counted_key(field, term), b"")
         if value:
@@ -195,16 +190,6 @@ def _positions_file(leaf: SegmentReader) -> HashReader | None:
         storage, name = leaf.storage(), leaf.segment().make_filename(EXT)
         _opened[leaf] = HashReader.open(storage, name) if storage.file_exists(name) else None
     return _opened[leaf]
-
-
-_counts: WeakKeyDictionary[SegmentReader, bool] = WeakKeyDictionary()
-"""Whether each segment reader's positions file holds documents and frequencies, looked up once."""
-
-
-def _counting(leaf: SegmentReader, positions: HashReader) -> bool:
-    if leaf not in _counts:
-        _counts[leaf] = COUNTED in positions
-    return _counts[leaf]
 
 
 def _key(field: str, term: bytes) -> bytes:

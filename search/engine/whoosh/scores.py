@@ -9,7 +9,7 @@ each document's length normalisation looked up from its stored length byte
 (256 norms a field, computed once a query), from the documents and
 frequencies the segments' positions files keep in arrays (`positions`), or
 from the posting blocks for a field without positions (and in a segment
-without those arrays: one of Whoosh's writer). The scores are Whoosh's
+without a positions file: one of Whoosh's writer). The scores are Whoosh's
 BM25F ones, the same expression summed in another order (they agree to
 1e-9). Phrases are scored as Whoosh scores them, the sum of their words'
 scores, for the documents where the positions files show the words in
@@ -200,9 +200,10 @@ class _Words:
         return _boosted(_intersection(cast(list[Scores], parts)), query.boost)
 
     def _phrase_from_blocks(self, query: Q.Phrase) -> Scores | None:
-        """A phrase matched from the posting blocks, for a segment written
-        before positions files were: each word's blocks are read once;
-        positions are decoded only for the documents holding every word."""
+        """A phrase matched from the posting blocks, where a segment has no
+        positions file (one of Whoosh's writer) or the slop is wider than
+        they allow: each word's blocks are read once; positions are decoded
+        only for the documents holding every word."""
         scored = [self._scored(Q.Term(query.fieldname, word), positions=True) for word in query.words]
         if not scored or any(word is None for word in scored):
             return None
